@@ -1,0 +1,146 @@
+"""The shared document object every stage reads and writes (in the spirit of spaCy's ``Doc``).
+
+Stages work in *normalised* coordinates (``doc.text``); ``doc.span()`` turns a normalised range
+into a ``Span`` of the caller's string, so every record is born with its final offsets.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import regex
+
+from .offsets import OffsetMap
+from .records import ExtractionWarning, Span
+
+if TYPE_CHECKING:
+    from .patterns import PatternSet
+    from .segment import Segmenter, Token
+
+_SENTENCE_END = regex.compile(r"[。！？!?；;\n]+")
+_CLAUSE_END = regex.compile(r"[。！？!?；;\n，,：:]+")
+
+
+@dataclass
+class SectionMark:
+    """A heading's place in the normalised text, for looking up the section of a position."""
+
+    start: int
+    level: int
+    title: str
+
+
+@dataclass
+class Doc:
+    source: str
+    """the caller's string, untouched"""
+    text: str
+    """normalised text; boilerplate is blanked out (same length) once structure has run"""
+    offsets: OffsetMap
+    patterns: "PatternSet"
+    segmenter: "Segmenter | None" = None
+    doc_date: dt.date | None = None
+    doc_date_source: str = "none"
+    normalized: str = ""
+    """normalised text before boilerplate was blanked"""
+    meta: dict[str, Any] = field(default_factory=dict)
+    outline: Any = None  # records.Outline once structure has run
+    section_marks: list[SectionMark] = field(default_factory=list)
+    boilerplate: list[tuple[int, int]] = field(default_factory=list)
+    records: dict[str, list[Any]] = field(default_factory=dict)
+    warnings: list[ExtractionWarning] = field(default_factory=list)
+    _token_cache: dict[tuple[int, int], list["Token"]] = field(default_factory=dict, repr=False)
+
+    # -- offsets --------------------------------------------------------------------
+    def span(self, start: int, end: int) -> Span:
+        s, e = self.offsets.to_original(start, end)
+        return Span(start=s, end=e)
+
+    def quote(self, span: Span) -> str:
+        return self.source[span.start:span.end]
+
+    def located(self, start: int, end: int) -> dict[str, Any]:
+        """The common fields of a record found at normalised ``[start, end)``."""
+        span = self.span(start, end)
+        return {"span": span, "quote": self.quote(span), "section": self.section_at(start)}
+
+    # -- structure ------------------------------------------------------------------
+    def section_at(self, pos: int) -> list[str]:
+        """The heading path (outermost first) that governs normalised position ``pos``."""
+        marks = self.section_marks
+        if not marks:
+            return []
+        i = bisect.bisect_right(self._mark_starts, pos) - 1
+        path: list[str] = []
+        level = 10**6
+        while i >= 0:
+            m = marks[i]
+            if m.level < level:
+                path.append(m.title)
+                level = m.level
+                if level <= 1:
+                    break
+            i -= 1
+        return path[::-1]
+
+    @cached_property
+    def _mark_starts(self) -> list[int]:
+        return [m.start for m in self.section_marks]
+
+    def blank(self, start: int, end: int) -> None:
+        """Blank out ``[start, end)`` (boilerplate): spaces, keeping line breaks and length."""
+        piece = self.text[start:end]
+        blanked = regex.sub(r"[^\n]", " ", piece)
+        self.text = self.text[:start] + blanked + self.text[end:]
+        self.boilerplate.append((start, end))
+
+    # -- text units -----------------------------------------------------------------
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        """Sentence ranges (split at 。！？； and line breaks), blank ones dropped."""
+        return _split(self.text, _SENTENCE_END)
+
+    @cached_property
+    def lines(self) -> list[tuple[int, int]]:
+        out, pos = [], 0
+        for line in self.text.split("\n"):
+            end = pos + len(line)
+            if line.strip():
+                out.append((pos, end))
+            pos = end + 1
+        return out
+
+    def tokens(self, start: int, end: int) -> list["Token"]:
+        """Segment ``text[start:end]`` on demand (cached); offsets are normalised positions."""
+        key = (start, end)
+        if key not in self._token_cache:
+            if self.segmenter is None:
+                raise RuntimeError("this Doc has no segmenter")
+            self._token_cache[key] = [
+                t.shifted(start) for t in self.segmenter.cut(self.text[start:end])
+            ]
+        return self._token_cache[key]
+
+    def warn(self, code: str, message: str, start: int | None = None, end: int | None = None,
+             stage: str | None = None) -> None:
+        span = self.span(start, end if end is not None else start) if start is not None else None
+        self.warnings.append(ExtractionWarning(code=code, message=message, span=span, stage=stage))
+
+
+def _split(text: str, boundary: regex.Pattern) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for m in boundary.finditer(text):
+        if m.start() > pos and text[pos:m.start()].strip():
+            out.append((pos, m.end()))
+        pos = m.end()
+    if pos < len(text) and text[pos:].strip():
+        out.append((pos, len(text)))
+    return out
+
+
+def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clause ranges inside ``text[start:end]`` (split also at ，：)."""
+    return [(start + s, start + e) for s, e in _split(text[start:end], _CLAUSE_END)]

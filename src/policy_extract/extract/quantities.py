@@ -1,0 +1,1 @@
+"""Targets and statistics (filled in below)."""

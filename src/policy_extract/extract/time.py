@@ -1,0 +1,1 @@
+"""Deadlines: time expressions normalised to date ranges (filled in by the time extractor)."""

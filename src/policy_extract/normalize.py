@@ -1,0 +1,63 @@
+"""Stage 1, normalise: markup and web noise out, widths folded, with a map back to the input.
+
+The rules live in ``patterns/normalize.yaml``. Removing or replacing a piece changes lengths,
+so every output character records the original span it came from (``OffsetMap``); folding
+(full-width digits, odd spaces) is one character for one character and changes no offset.
+"""
+from __future__ import annotations
+
+import html
+
+import regex
+
+from .offsets import OffsetMap, OffsetMapBuilder
+from .patterns import PatternSet
+
+# full-width ASCII block U+FF01..U+FF5E -> U+0021..U+007E
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+
+
+class Normalizer:
+    """Compiled once per PatternSet; ``__call__(text) -> (normalised, OffsetMap)``."""
+
+    def __init__(self, patterns: PatternSet) -> None:
+        f = patterns.file("normalize")
+        self.actions: list[str] = []
+        parts = []
+        for rule in f.rules:
+            action = rule.data.get("action")
+            if action not in ("delete", "newline", "unescape"):
+                raise ValueError(f"normalize.yaml rule {rule.id}: unknown action {action!r}")
+            self.actions.append(action)
+            compiled = patterns.compile_rule(rule)
+            # each rule becomes one named alternative; inline flags keep their own scope
+            flags = "i" if compiled.flags & regex.IGNORECASE else ""
+            body = patterns.expand(rule.pattern)
+            parts.append(f"(?P<r{len(parts)}>{'(?' + flags + ':' if flags else '(?:'}{body}))")
+        self.pattern = regex.compile("|".join(parts)) if parts else None
+        table = dict(_FULLWIDTH)
+        for pair in f.words.get("fold_pairs", []):
+            if len(pair) != 2:
+                raise ValueError(f"normalize.yaml fold_pairs: {pair!r} is not two characters")
+            table[ord(pair[0])] = pair[1]
+        self.fold_table = table
+        self.has_markup = regex.compile(r"[<&\ufeff\u200b\u200c\u200d\u2060\u00ad\r]|[0-9]{6}\)")
+
+    def __call__(self, text: str) -> tuple[str, OffsetMap]:
+        if self.pattern is None or not self.has_markup.search(text):
+            return text.translate(self.fold_table), OffsetMap.identity(len(text))
+        out = OffsetMapBuilder(text)
+        pos = 0
+        for m in self.pattern.finditer(text):
+            action = self.actions[int(m.lastgroup[1:])]
+            out.keep(pos, m.start())
+            if action == "delete":
+                out.replace(m.start(), m.end(), "")
+            elif action == "newline":
+                out.replace(m.start(), m.end(), "\n")
+            else:
+                out.replace(m.start(), m.end(), html.unescape(m.group()))
+            pos = m.end()
+        out.keep(pos, len(text))
+        normalised, offsets = out.build()
+        return normalised.translate(self.fold_table), offsets

@@ -1,0 +1,188 @@
+"""The Pipeline: load → normalise → structure → (segment on demand) → extract → link → records.
+
+A Pipeline is built once (patterns loaded and compiled, segmenter chosen, extractors built) and
+then called on many texts. ``extract()`` keeps one default Pipeline per option set.
+
+It never raises on a ``str``: a stage that fails becomes a warning on the document and the
+stages after it still run on what there is.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import traceback
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .document import Doc
+from .errors import InputError
+from .extract import build_extractors
+from .link import link
+from .normalize import Normalizer
+from .patterns import load_patterns
+from .records import DocumentMeta, ExtractionWarning, Outline, PlanPeriod, PolicyDocument
+from .segment import make_segmenter
+from .structure import structure
+
+DEFAULT_MAX_CHARS = 20_000_000
+
+
+class Pipeline:
+    """A configured, reusable extraction run.
+
+    Parameters
+    ----------
+    segmenter:
+        ``"jieba"`` (default), ``"rjieba"``, ``"pkuseg"`` or ``"char"``.
+    segmenter_options:
+        passed to the backend, e.g. ``{"model": "/path/to/pkuseg_model"}``.
+    extractors:
+        names of the extractors to run (default: all registered ones, in order).
+    disable:
+        names of extractors to switch off.
+    patterns_dirs:
+        extra folders of pattern files merged over the built-in ``patterns/``.
+    user_dict:
+        a dictionary file (one word per line, optionally ``word freq pos``).
+    max_chars:
+        longer texts are cut to this length with a warning (nothing beyond it is extracted).
+    """
+
+    def __init__(
+        self,
+        *,
+        segmenter: str = "jieba",
+        segmenter_options: dict[str, Any] | None = None,
+        extractors: Iterable[str] | None = None,
+        disable: Iterable[str] = (),
+        patterns_dirs: Iterable[str | Path] = (),
+        user_dict: str | Path | None = None,
+        max_chars: int = DEFAULT_MAX_CHARS,
+    ) -> None:
+        self.patterns = load_patterns(patterns_dirs)
+        self.normalizer = Normalizer(self.patterns)
+        self.segmenter_name = segmenter
+        self._segmenter_options = dict(segmenter_options or {})
+        self._user_dict = user_dict
+        self._segmenter = None
+        self._segmenter_lock = threading.Lock()
+        if segmenter != "jieba":  # fail early on a backend that is not there
+            self.segmenter
+        self.extractors = build_extractors(
+            self.patterns, None if extractors is None else list(extractors), tuple(disable))
+        self.max_chars = max_chars
+
+    @property
+    def segmenter(self):
+        with self._segmenter_lock:
+            if self._segmenter is None:
+                self._segmenter = make_segmenter(self.segmenter_name, self.patterns, self._user_dict,
+                                                 **self._segmenter_options)
+        return self._segmenter
+
+    @property
+    def extractor_names(self) -> list[str]:
+        return [e.name for e in self.extractors]
+
+    # ------------------------------------------------------------------------------
+    def __call__(self, text: str, *, doc_date: dt.date | None = None) -> PolicyDocument:
+        if not isinstance(text, str):
+            raise InputError(f"extract() takes a str, not {type(text).__name__}; "
+                             "use extract_file() for files and bytes")
+        if doc_date is not None and not isinstance(doc_date, dt.date):
+            raise InputError("doc_date must be a datetime.date")
+        if isinstance(doc_date, dt.datetime):
+            doc_date = doc_date.date()
+        warnings: list[ExtractionWarning] = []
+        source = text
+        if len(text) > self.max_chars:
+            warnings.append(ExtractionWarning(
+                code="truncated", stage="load",
+                message=f"text has {len(text)} characters; only the first {self.max_chars} were read "
+                        "(raise Pipeline(max_chars=...) to read more)"))
+            text = text[: self.max_chars]
+        try:
+            doc = self.make_doc(text, source, doc_date)
+        except Exception as exc:  # noqa: BLE001 - never raise on a str
+            warnings.append(_failure("normalise", exc))
+            return PolicyDocument(warnings=warnings, text_length=len(source))
+        doc.warnings.extend(warnings)
+        self._run("structure", structure, doc)
+        self._resolve_doc_date(doc)
+        for extractor in self.extractors:
+            self._run(extractor.name, extractor, doc)
+        self._run("link", link, doc)
+        return self._build(doc)
+
+    def make_doc(self, text: str, source: str | None = None, doc_date: dt.date | None = None) -> Doc:
+        normalised, offsets = self.normalizer(text)
+        doc = Doc(source=source if source is not None else text, text=normalised, offsets=offsets,
+                  patterns=self.patterns, normalized=normalised)
+        doc.segmenter = _LazySegmenter(self)
+        if doc_date is not None:
+            doc.doc_date, doc.doc_date_source = doc_date, "argument"
+        return doc
+
+    @staticmethod
+    def _run(stage: str, fn: Callable[[Doc], None], doc: Doc) -> None:
+        try:
+            fn(doc)
+        except Exception as exc:  # noqa: BLE001 - a failing stage is a warning, not a crash
+            doc.warnings.append(_failure(stage, exc))
+
+    @staticmethod
+    def _resolve_doc_date(doc: Doc) -> None:
+        if doc.doc_date is not None:
+            return
+        for key, source in (("issued_date", "issued"), ("signed_date", "issued"),
+                            ("published_date", "published")):
+            if doc.meta.get(key):
+                doc.doc_date, doc.doc_date_source = doc.meta[key], source
+                return
+
+    def _build(self, doc: Doc) -> PolicyDocument:
+        meta = doc.meta
+        period = meta.get("plan_period")
+        try:
+            doc_meta = DocumentMeta(
+                title=meta.get("title"), issuer=meta.get("issuer"), doc_number=meta.get("doc_number"),
+                issued_date=meta.get("issued_date") or meta.get("signed_date"),
+                published_date=meta.get("published_date"), doc_date=doc.doc_date,
+                doc_date_source=doc.doc_date_source,
+                plan_period=PlanPeriod(start_year=period[0], end_year=period[1], name=period[2]) if period else None,
+            )
+        except Exception as exc:  # noqa: BLE001
+            doc.warnings.append(_failure("records", exc))
+            doc_meta = DocumentMeta()
+        r = doc.records
+        return PolicyDocument(
+            meta=doc_meta,
+            outline=doc.outline or Outline(),
+            targets=r.get("targets", []),
+            statistics=r.get("statistics", []),
+            deadlines=r.get("deadlines", []),
+            entities=r.get("entities", []),
+            projects=r.get("projects", []),
+            warnings=doc.warnings,
+            text_length=len(doc.source),
+        )
+
+
+class _LazySegmenter:
+    """Builds the pipeline's segmenter the first time a stage asks for tokens."""
+
+    name = "lazy"
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self._pipeline = pipeline
+
+    def cut(self, text: str):
+        return self._pipeline.segmenter.cut(text)
+
+
+def _failure(stage: str, exc: BaseException) -> ExtractionWarning:
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    at = f" at {Path(where.filename).name}:{where.lineno}" if where else ""
+    return ExtractionWarning(code="stage_failed", stage=stage,
+                             message=f"{stage} failed: {type(exc).__name__}: {exc}{at}; "
+                                     "records from other stages are kept")

@@ -1,0 +1,227 @@
+"""Stage 3, segment: a ``Segmenter`` protocol and backends chosen by name.
+
+Backends are imported lazily (like spaCy's Chinese tokenizer) and say how to install
+themselves when missing:
+
+``jieba`` (default)
+    jieba with part-of-speech tags, its own ``Tokenizer`` instance (never the global one);
+``rjieba``
+    jieba-rs through ``rjieba``: same dictionary, several times faster, no POS tags;
+``pkuseg``
+    ``spacy_pkuseg`` loading a model from a local folder (``model=PATH``). Its pretrained models
+    are downloaded from the internet on first use; here, give a path;
+``char``
+    one token per character: no dependency, useful as a baseline.
+
+Every backend adds the domain dictionary of ``patterns/dictionary.yaml`` and the user's
+dictionary file (one word per line, optionally ``word freq pos`` as in jieba).
+
+Segmentation is only run where an extractor asks for tokens (``Doc.tokens``).
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Protocol, runtime_checkable
+
+from .errors import BackendUnavailable, ConfigError
+from .patterns import PatternSet
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    pos: str | None = None
+
+    def shifted(self, offset: int) -> "Token":
+        return Token(self.text, self.start + offset, self.end + offset, self.pos)
+
+
+@runtime_checkable
+class Segmenter(Protocol):
+    name: str
+
+    def cut(self, text: str) -> list[Token]:
+        """Tokens covering ``text`` in order, with offsets into ``text``."""
+        ...
+
+
+def _tokens_from_words(words: Iterable[str], pos: Iterable[str | None] | None = None) -> list[Token]:
+    out, i = [], 0
+    tags = iter(pos) if pos is not None else None
+    for w in words:
+        tag = next(tags) if tags is not None else None
+        out.append(Token(w, i, i + len(w), tag))
+        i += len(w)
+    return out
+
+
+@dataclass(frozen=True)
+class DictionaryWord:
+    word: str
+    freq: int | None = None
+    pos: str | None = None
+
+
+def domain_words(patterns: PatternSet, user_dict: str | Path | None = None) -> list[DictionaryWord]:
+    """The built-in domain dictionary plus the user's dictionary file."""
+    out = [
+        DictionaryWord(str(e["word"]), e.get("freq"), e.get("pos"))
+        for e in patterns.entries("dictionary")
+    ]
+    for pos, words in patterns.file("dictionary").words.items():
+        out.extend(DictionaryWord(w, None, pos) for w in words)
+    if user_dict is not None:
+        path = Path(user_dict)
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise ConfigError(f"user dictionary {path}: {exc}") from exc
+        for line in lines:
+            parts = line.split()
+            if not parts or parts[0].startswith("#"):
+                continue
+            freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+            pos = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
+            out.append(DictionaryWord(parts[0], freq, pos))
+    return out
+
+
+class CharSegmenter:
+    name = "char"
+
+    def __init__(self, words: list[DictionaryWord] | None = None) -> None:
+        pass
+
+    def cut(self, text: str) -> list[Token]:
+        return [Token(c, i, i + 1) for i, c in enumerate(text)]
+
+
+class JiebaSegmenter:
+    """jieba with POS tags; a private Tokenizer so user words never leak between pipelines."""
+
+    name = "jieba"
+
+    def __init__(self, words: list[DictionaryWord] | None = None, pos: bool = True) -> None:
+        try:
+            import jieba
+            import jieba.posseg
+        except ImportError as exc:  # pragma: no cover - jieba is a core dependency
+            raise BackendUnavailable("jieba is not installed: pip install jieba") from exc
+        jieba.setLogLevel(60)
+        self._tokenizer = jieba.Tokenizer()
+        self._lock = threading.Lock()
+        self._words = words or []
+        self._ready = False
+        self._pos = pos
+        self._posseg_cls = jieba.posseg.POSTokenizer
+
+    def _init(self) -> None:
+        with self._lock:
+            if self._ready:
+                return
+            self._tokenizer.initialize()
+            for w in self._words:
+                self._tokenizer.add_word(w.word, w.freq, w.pos)
+            self._posseg = self._posseg_cls(self._tokenizer)
+            for w in self._words:  # posseg keeps its own word->tag table
+                if w.pos:
+                    self._posseg.word_tag_tab[w.word] = w.pos
+            self._ready = True
+
+    def cut(self, text: str) -> list[Token]:
+        if not self._ready:
+            self._init()
+        if self._pos:
+            pairs = list(self._posseg.cut(text, HMM=True))
+            return _tokens_from_words([p.word for p in pairs], [p.flag for p in pairs])
+        return _tokens_from_words(self._tokenizer.cut(text, HMM=True))
+
+
+class RJiebaSegmenter:
+    """jieba-rs (``pip install policy_extract[fast]``); no POS tags, same dictionary."""
+
+    name = "rjieba"
+
+    def __init__(self, words: list[DictionaryWord] | None = None) -> None:
+        try:
+            import rjieba
+        except ImportError as exc:
+            raise BackendUnavailable(
+                "the rjieba segmenter needs rjieba: pip install 'policy_extract[fast]'") from exc
+        self._rjieba = rjieba
+        self._extra = sorted({w.word for w in words or []}, key=len, reverse=True)
+
+    def cut(self, text: str) -> list[Token]:
+        # rjieba has no add_word: domain words are protected by cutting around them
+        if not self._extra:
+            return _tokens_from_words(self._rjieba.cut(text))
+        out: list[Token] = []
+        for piece, is_word in _split_on_words(text, self._extra):
+            words = [piece] if is_word else self._rjieba.cut(piece)
+            base = out[-1].end if out else 0
+            out.extend(t.shifted(base) for t in _tokens_from_words(words))
+        return out
+
+
+def _split_on_words(text: str, words: list[str]) -> list[tuple[str, bool]]:
+    import regex
+
+    pat = regex.compile("|".join(regex.escape(w) for w in words))
+    out, pos = [], 0
+    for m in pat.finditer(text):
+        if m.start() > pos:
+            out.append((text[pos:m.start()], False))
+        out.append((m.group(), True))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
+
+
+class PkusegSegmenter:
+    """spacy-pkuseg with a model loaded from a local folder (``model=PATH``)."""
+
+    name = "pkuseg"
+
+    def __init__(self, words: list[DictionaryWord] | None = None, model: str | Path | None = None) -> None:
+        try:
+            import spacy_pkuseg
+        except ImportError as exc:
+            raise BackendUnavailable(
+                "the pkuseg segmenter needs spacy-pkuseg: pip install 'policy_extract[pkuseg]'") from exc
+        if model is None:
+            raise BackendUnavailable(
+                "the pkuseg segmenter needs a model folder (segmenter_options={'model': PATH}); "
+                "pretrained pkuseg models are downloaded from the internet, which is not done here")
+        path = Path(model)
+        if not path.is_dir():
+            raise BackendUnavailable(f"pkuseg model folder {path} does not exist")
+        user = [w.word for w in words or []]
+        try:
+            self._seg = spacy_pkuseg.pkuseg(model_name=str(path), user_dict=user or "default")
+        except Exception as exc:  # the library raises bare Exceptions on bad models
+            raise BackendUnavailable(f"pkuseg could not load the model in {path}: {exc}") from exc
+
+    def cut(self, text: str) -> list[Token]:
+        return _tokens_from_words(self._seg.cut(text))
+
+
+SEGMENTERS: dict[str, Callable[..., Segmenter]] = {
+    "jieba": JiebaSegmenter,
+    "rjieba": RJiebaSegmenter,
+    "pkuseg": PkusegSegmenter,
+    "char": CharSegmenter,
+}
+
+
+def make_segmenter(name: str, patterns: PatternSet, user_dict: str | Path | None = None,
+                   **options) -> Segmenter:
+    try:
+        factory = SEGMENTERS[name]
+    except KeyError:
+        raise ConfigError(f"unknown segmenter {name!r}; choose one of {sorted(SEGMENTERS)}") from None
+    return factory(domain_words(patterns, user_dict), **options)

@@ -1,0 +1,327 @@
+"""Stage 2, structure: boilerplate, headings, 专栏, tables, figures and metadata.
+
+Rules: ``patterns/structure.yaml``, ``patterns/metadata.yaml``, ``patterns/boilerplate.yaml``.
+Produces ``doc.outline`` (a ``records.Outline`` with spans into the caller's string),
+``doc.section_marks`` (for ``Doc.section_at``) and ``doc.meta``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import regex
+
+from .document import Doc, SectionMark
+from .lists import split_items
+from .numerals import parse_cn_int
+from .records import Column, ColumnList, Figure, Heading, Outline, Span, Table
+from .tables import parse_flattened_table
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+
+
+def _lines(text: str) -> list[_Line]:
+    out, pos = [], 0
+    for raw in text.split("\n"):
+        end = pos + len(raw)
+        if raw.strip():
+            out.append(_Line(pos, end, raw))
+        pos = end + 1
+    return out
+
+
+# ---------------------------------------------------------------- boilerplate
+def mark_boilerplate(doc: Doc) -> None:
+    pats = doc.patterns
+    text = doc.text
+    ranges: list[tuple[int, int]] = []
+    tail_at = len(text)
+    for rule in pats.rules("boilerplate"):
+        rx = pats.compile_rule(rule)
+        for m in rx.finditer(text):
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            line_end = text.find("\n", m.end())
+            line_end = len(text) if line_end < 0 else line_end
+            if rule.data.get("scope") == "tail":
+                # only where the article has had a body: not a heading at the top of the page
+                if line_start > len(text) // 3:
+                    tail_at = min(tail_at, line_start)
+            else:
+                ranges.append((line_start, line_end))
+    if tail_at < len(text):
+        ranges.append((tail_at, len(text)))
+    ranges.extend(_headline_lists(doc))
+    _blank_all(doc, ranges)
+
+
+def _headline_lists(doc: Doc) -> list[tuple[int, int]]:
+    """Runs of short, sentence-less lines that are not headings: lists of links/headlines."""
+    cfg = next((e for e in doc.patterns.entries("boilerplate") if e.get("name") == "headline_list"), None)
+    if not cfg:
+        return []
+    min_lines, max_len = int(cfg["min_lines"]), int(cfg["max_line_length"])
+    heading = _heading_rules(doc)
+    table_rx = doc.patterns.compile_rule(next(r for r in doc.patterns.rules("structure") if r.id == "table"))
+    out, run = [], []
+    in_table = False  # the cells of a flattened table are short lines too: never boilerplate
+    for line in _lines(doc.text):
+        t = line.text.strip()
+        if table_rx.match(t):
+            in_table = True
+        elif len(t) > 60:
+            in_table = False
+        if in_table:
+            run = []
+            continue
+        is_short = len(t) <= max_len and "。" not in t and not t.endswith((":", "："))
+        numeric_cell = bool(regex.fullmatch(r"[\d.,%\[\]\-—()（）/ ]+|--|预期性|约束性", t))
+        if is_short and not numeric_cell and not any(rx.match(t) for rx, _ in heading):
+            run.append(line)
+            continue
+        if len(run) >= min_lines:
+            out.append((run[0].start, run[-1].end))
+        run = []
+    if len(run) >= min_lines:
+        out.append((run[0].start, run[-1].end))
+    return out
+
+
+def _blank_all(doc: Doc, ranges: list[tuple[int, int]]) -> None:
+    if not ranges:
+        return
+    chars = list(doc.text)
+    for s, e in ranges:
+        for i in range(s, e):
+            if chars[i] != "\n":
+                chars[i] = " "
+    doc.text = "".join(chars)
+    doc.boilerplate.extend(sorted(ranges))
+
+
+# ---------------------------------------------------------------- headings
+def _heading_rules(doc: Doc) -> list[tuple[regex.Pattern, dict]]:
+    pats = doc.patterns
+    return [
+        (pats.compile_rule(r), r.data)
+        for r in pats.rules("structure")
+        if r.data.get("kind") in ("chapter", "section", "part", "item", "subitem")
+    ]
+
+
+def _clean_title(title: str, max_len: int | None) -> str | None:
+    title = title.strip()
+    cut = regex.search(r"[。；;]", title)
+    if cut:
+        title = title[:cut.start()]
+        if max_len is None:
+            max_len = 40
+    title = title.strip(" \t:：")
+    if not title or (max_len is not None and len(title) > max_len):
+        return None
+    return title
+
+
+def find_headings(doc: Doc) -> list[Heading]:
+    out: list[tuple[int, int, Heading]] = []
+    taken: set[int] = set()
+    for rule in doc.patterns.rules("structure"):
+        kind = rule.data.get("kind")
+        if kind not in ("chapter", "section", "part", "item", "subitem"):
+            continue
+        rx = doc.patterns.compile_rule(rule)
+        for m in rx.finditer(doc.text):
+            if m.start() in taken:
+                continue
+            title = _clean_title(m.group("title"), rule.data.get("max_title"))
+            if title is None:
+                continue
+            label = m.group("label").strip()
+            level = int(rule.data["level"])
+            if rule.id == "markdown":
+                level = len(label)
+            number = _number_of(label)
+            taken.add(m.start())
+            out.append((m.start(), m.end(), Heading(
+                kind=kind, label=label, number=number, title=title, level=level,
+                span=doc.span(m.start(), m.end()))))
+    out.sort(key=lambda x: x[0])
+    doc.section_marks = [SectionMark(s, h.level, _heading_text(h)) for s, _, h in out]
+    doc.__dict__.pop("_mark_starts", None)
+    return [h for _, _, h in out]
+
+
+def _heading_text(h: Heading) -> str:
+    return h.title if h.label.startswith("#") else f"{h.label}{h.title}" if h.label.endswith(("、", ".", "．", ")", "）")) else f"{h.label} {h.title}"
+
+
+def _number_of(label: str) -> int | None:
+    digits = regex.search(r"[0-9]+", label)
+    if digits:
+        return int(digits.group())
+    cn = regex.search(r"[一二三四五六七八九十百零〇两]+", label)
+    return parse_cn_int(cn.group()) if cn else None
+
+
+# ---------------------------------------------------------------- 专栏, tables, figures
+def _structural_kind(doc: Doc, line: str) -> str | None:
+    for rule in doc.patterns.rules("structure"):
+        kind = rule.data.get("kind")
+        if kind in ("column_list", "table_note", "figure"):
+            continue
+        if doc.patterns.compile_rule(rule).match(line):
+            return kind
+    return None
+
+
+def find_columns(doc: Doc, lines: list[_Line]) -> list[Column]:
+    pats = doc.patterns
+    col_rx = pats.compile_rule(next(r for r in pats.rules("structure") if r.id == "column"))
+    list_rx = pats.compile_rule(next(r for r in pats.rules("structure") if r.id == "column_list"))
+    out = []
+    for i, line in enumerate(lines):
+        m = col_rx.match(line.text)
+        if not m:
+            continue
+        lists: list[ColumnList] = []
+        end = line.end
+        for nxt in lines[i + 1:]:
+            lm = list_rx.match(nxt.text)
+            if not lm or _structural_kind(doc, nxt.text):
+                break
+            base = nxt.start + lm.start("items")
+            items = [t for t, _, _ in split_items(lm.group("items"), base)]
+            lists.append(ColumnList(category=lm.group("category").strip(), items=items,
+                                    span=doc.span(nxt.start, nxt.end)))
+            end = nxt.end
+        title = m.group("title").strip()
+        out.append(Column(label=f"专栏{m.group('number')}", number=_number_of(m.group("number")),
+                          title=title, zone=_zone_of(doc, title), span=doc.span(line.start, end),
+                          lists=lists))
+    return out
+
+
+def _zone_of(doc: Doc, title: str) -> str | None:
+    """高新区中心区重点项目和重大平台 -> 中心区 (rules in patterns/columns.yaml)."""
+    for rule in doc.patterns.rules("columns"):
+        if rule.data.get("produces") != "zone":
+            continue
+        m = doc.patterns.compile_rule(rule).search(title)
+        if m:
+            return m.group("zone")
+    return None
+
+
+def find_tables(doc: Doc, lines: list[_Line]) -> list[Table]:
+    pats = doc.patterns
+    table_rx = pats.compile_rule(next(r for r in pats.rules("structure") if r.id == "table"))
+    note_rx = pats.compile_rule(next(r for r in pats.rules("structure") if r.id == "table_note"))
+    out = []
+    for i, line in enumerate(lines):
+        m = table_rx.match(line.text)
+        if not m:
+            continue
+        cells: list[tuple[str, int, int]] = []
+        notes: list[str] = []
+        end = line.end
+        for nxt in lines[i + 1:]:
+            t = nxt.text.strip()
+            if note_rx.match(t):
+                notes.append(t)
+                end = nxt.end
+                continue
+            if notes or len(t) > 60 or _structural_kind(doc, t):
+                break
+            lead = len(nxt.text) - len(nxt.text.lstrip())
+            cells.append((t, nxt.start + lead, nxt.start + lead + len(t)))
+            end = nxt.end
+        if not cells:
+            continue
+        parsed = parse_flattened_table(doc, cells)
+        out.append(Table(label=f"表{m.group('number')}", number=_number_of(m.group("number")),
+                         title=m.group("title").strip(), span=doc.span(line.start, end),
+                         layout="flattened", header=parsed.header, rows=parsed.rows, notes=notes))
+    return out
+
+
+def find_figures(doc: Doc) -> list[Figure]:
+    rule = next(r for r in doc.patterns.rules("structure") if r.id == "figure")
+    rx = doc.patterns.compile_rule(rule)
+    out = []
+    for line in _lines(doc.text):
+        if len(line.text) > 120:
+            continue
+        for m in rx.finditer(line.text):
+            out.append(Figure(label=m.group("label").replace(" ", ""), caption=m.group("title").strip(),
+                              span=doc.span(line.start + m.start(), line.start + m.end())))
+    return out
+
+
+# ---------------------------------------------------------------- metadata
+def find_metadata(doc: Doc) -> None:
+    pats = doc.patterns
+    meta = doc.meta
+    head = doc.normalized[:20000]  # metadata sits at the top (and the signature near it)
+    for rule in pats.rules("metadata"):
+        rx = pats.compile_rule(rule)
+        field = rule.data["field"]
+        for m in rx.finditer(head if field != "signed_date" else doc.normalized[:60000]):
+            if field == "doc_number" and "doc_number" not in meta:
+                meta["doc_number"] = regex.sub(r"\s+", "", m.group("value"))
+            elif field in ("issued_date", "published_date", "signed_date") and field not in meta:
+                d = _date(m)
+                if d:
+                    meta[field] = d
+            elif field == "title" and "title" not in meta:
+                if "issuer" in m.groupdict() and m.group("issuer"):
+                    meta["issuer"] = m.group("issuer").strip()
+                    meta["title"] = m.group(0).strip()
+                elif "title" in m.groupdict():
+                    meta["title"] = m.group("title").strip()
+            elif field == "plan_period" and "plan_period" not in meta:
+                meta["plan_period"] = (int(m.group("start")), int(m.group("end")), None)
+            if field != "signed_date":
+                break
+    if "title" not in meta:
+        t = regex.search(r"<title>\s*([^<]{2,200}?)\s*(?:[-_|][^<]{0,40})?</title>", doc.source[:20000],
+                         regex.IGNORECASE)
+        if t:
+            meta["title"] = t.group(1).strip()
+        else:
+            first = next((ln.text.strip() for ln in _lines(doc.text)[:8] if 6 <= len(ln.text.strip()) <= 80), None)
+            if first:
+                meta["title"] = first
+    if "plan_period" not in meta and meta.get("title"):
+        for p in pats.entries("periods"):
+            if p.get("name") and (p["name"] in meta["title"] or p.get("long", "\0") in meta["title"]):
+                meta["plan_period"] = (int(p["start"]), int(p["end"]), p["name"])
+                break
+
+
+def _date(m: regex.Match) -> dt.date | None:
+    try:
+        return dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- the stage
+def structure(doc: Doc) -> None:
+    mark_boilerplate(doc)
+    find_metadata(doc)
+    headings = find_headings(doc)
+    lines = _lines(doc.text)
+    doc.outline = Outline(
+        headings=headings,
+        columns=find_columns(doc, lines),
+        tables=find_tables(doc, lines),
+        figures=find_figures(doc),
+        boilerplate=[doc.span(s, e) for s, e in doc.boilerplate],
+    )
+
+
+__all__ = ["structure", "Span"]
