@@ -50,6 +50,12 @@ class Doc:
     outline: Any = None  # records.Outline once structure has run
     section_marks: list[SectionMark] = field(default_factory=list)
     boilerplate: list[tuple[int, int]] = field(default_factory=list)
+    table_ranges: list[tuple[int, int]] = field(default_factory=list)
+    """normalised ranges of tables (their rows are read by tables.py, not as prose)"""
+    table_cells: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
+    """normalised cells of each table, by its label (表2)"""
+    time_expressions: list[Any] = field(default_factory=list)
+    """every time expression found (extract/time.py), for linking targets to deadlines"""
     records: dict[str, list[Any]] = field(default_factory=dict)
     warnings: list[ExtractionWarning] = field(default_factory=list)
     _token_cache: dict[tuple[int, int], list["Token"]] = field(default_factory=dict, repr=False)

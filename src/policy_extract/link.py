@@ -1,9 +1,114 @@
-"""Stage 5, link: targets get the deadline that governs them; aliases merge into entities."""
+"""Stage 5, link: indicator ids from the catalog, one record per (indicator, value, unit, year).
+
+- Each target and statistic gets ``indicator_id`` from ``patterns/indicators.yaml``.
+- The same goal stated in prose and in an indicator table (高新技术企业达2500家 / the table row
+  高新技术企业数(家) … 2500) becomes one record: the table's attribute, baseline and cumulative
+  flag are kept, and so is the more specific indicator text.
+"""
 from __future__ import annotations
 
+from typing import Iterable, TypeVar
+
 from .document import Doc
+from .patterns import PatternSet
+from .records import Quantity
+
+Q = TypeVar("Q", bound=Quantity)
+
+
+class IndicatorCatalog:
+    def __init__(self, patterns: PatternSet) -> None:
+        self.ignore = sorted(patterns.words("indicators", "ignore"), key=len, reverse=True)
+        self.places = sorted(patterns.words("indicators", "places"), key=len, reverse=True)
+        names: list[tuple[str, str]] = []
+        for entry in patterns.entries("indicators"):
+            for name in entry["names"]:
+                names.append((self._key(str(name)), str(entry["id"])))
+        self.names = sorted(names, key=lambda kv: -len(kv[0]))
+
+    def _key(self, text: str) -> str:
+        text = text.replace("（", "(").replace("）", ")").replace(" ", "")
+        for p in self.places:
+            if text.startswith(p) and len(text) > len(p) + 1:
+                text = text[len(p):]
+                break
+        changed = True
+        while changed:
+            changed = False
+            for w in self.ignore:
+                if text.endswith(w) and len(text) > len(w) + 1:
+                    text = text[: -len(w)]
+                    changed = True
+        return text
+
+    def lookup(self, indicator: str | None) -> str | None:
+        if not indicator:
+            return None
+        key = self._key(indicator)
+        for name, ident in self.names:
+            if key == name or (key.endswith(name) and len(name) >= 4 and "占" not in key[: len(key) - len(name)]):
+                return ident
+        return None
+
+
+def _catalog(patterns: PatternSet) -> IndicatorCatalog:
+    """One catalog per PatternSet (built on first use)."""
+    catalog = getattr(patterns, "_indicator_catalog", None)
+    if catalog is None:
+        catalog = IndicatorCatalog(patterns)
+        patterns._indicator_catalog = catalog  # type: ignore[attr-defined]
+    return catalog
+
+
+def _bigrams(s: str) -> set[str]:
+    return {s[i:i + 2] for i in range(len(s) - 1)} or {s}
+
+
+def similar_indicators(a: str | None, b: str | None, ida: str | None = None, idb: str | None = None) -> bool:
+    if ida and idb:
+        return ida == idb
+    if not a or not b:
+        return False
+    if a in b or b in a:
+        return True
+    x, y = _bigrams(a), _bigrams(b)
+    return 2 * len(x & y) / (len(x) + len(y)) >= 0.6
+
+
+def _richness(q: Quantity) -> int:
+    return sum(v is not None for v in (q.attribute, q.baseline_value, q.baseline_year)) + int(q.cumulative)
+
+
+def merge_duplicates(records: Iterable[Q]) -> list[Q]:
+    """Collapse records that state the same quantity of the same indicator for the same year."""
+    out: list[Q] = []
+    for r in records:
+        twin = None
+        for i, o in enumerate(out):
+            if (o.base_value == r.base_value and o.base_unit == r.base_unit and o.kind == r.kind
+                    and (o.year == r.year or o.year is None or r.year is None)
+                    and similar_indicators(o.indicator, r.indicator, o.indicator_id, r.indicator_id)):
+                twin = i
+                break
+        if twin is None:
+            out.append(r)
+            continue
+        keep, other = (out[twin], r) if _richness(out[twin]) >= _richness(r) else (r, out[twin])
+        update = {k: getattr(other, k) for k in ("baseline_value", "baseline_year", "attribute", "year",
+                                                  "indicator_id")
+                  if getattr(keep, k) is None and getattr(other, k) is not None}
+        if other.cumulative and not keep.cumulative:
+            update["cumulative"] = True
+        out[twin] = keep.model_copy(update=update) if update else keep
+    return out
 
 
 def link(doc: Doc) -> None:
-    """Fill a target's ``year`` from the deadline of its sentence, clause list or heading."""
-    return None
+    catalog = _catalog(doc.patterns)
+    for field in ("targets", "statistics"):
+        records = doc.records.get(field)
+        if not records:
+            continue
+        with_ids = [r if r.indicator_id else r.model_copy(update={"indicator_id": catalog.lookup(r.indicator)})
+                    for r in records]
+        doc.records[field] = merge_duplicates(with_ids)

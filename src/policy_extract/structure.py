@@ -242,6 +242,8 @@ def find_tables(doc: Doc, lines: list[_Line]) -> list[Table]:
         if not cells:
             continue
         parsed = parse_flattened_table(doc, cells)
+        doc.table_ranges.append((line.start, end))
+        doc.table_cells[f"表{m.group('number')}"] = cells
         out.append(Table(label=f"表{m.group('number')}", number=_number_of(m.group("number")),
                          title=m.group("title").strip(), span=doc.span(line.start, end),
                          layout="flattened", header=parsed.header, rows=parsed.rows, notes=notes))

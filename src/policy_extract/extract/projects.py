@@ -1,0 +1,268 @@
+"""Projects: every item of every 专栏 list, and the projects named in prose.
+
+Rules: ``patterns/projects.yaml`` (anchors, trigger verbs, generic heads) and the ``column`` /
+``column_list`` rules of ``patterns/structure.yaml``. 专栏 blocks are re-found in ``doc.text``
+(normalised offsets) with the same rules the structure stage uses, so item spans are exact.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator
+
+import regex
+
+from ..document import Doc
+from ..lists import split_items
+from ..patterns import PatternSet
+from ..records import Project
+from . import register
+
+_BRACKETS = regex.compile(r"[(（](?P<inner>[^()（）]{1,200})[)）]")
+_MAX_NAME = 60
+_WINDOW = 40  # how far left a prose name may reach from its suffix
+
+
+# ---------------------------------------------------------------- 专栏 blocks
+@dataclass
+class ColumnItem:
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class ColumnBlock:
+    """A 专栏 box found in ``doc.text``: its label, zone, and list lines with item offsets."""
+
+    label: str
+    title: str
+    zone: str | None
+    start: int
+    end: int
+    lists: list[tuple[str, list[ColumnItem]]] = field(default_factory=list)
+
+
+def _rule(patterns: PatternSet, file: str, rule_id: str) -> regex.Pattern:
+    return patterns.compile_rule(next(r for r in patterns.rules(file) if r.id == rule_id))
+
+
+def column_blocks(doc: Doc) -> list[ColumnBlock]:
+    """The 专栏 boxes of ``doc.text`` with their list items (cached on the doc)."""
+    cached = doc.meta.get("_column_blocks")
+    if cached is not None:
+        return cached
+    from ..structure import _lines, _structural_kind, _zone_of  # one reading of the rules
+
+    pats = doc.patterns
+    col_rx = _rule(pats, "structure", "column")
+    list_rx = _rule(pats, "structure", "column_list")
+    fig_rx = _rule(pats, "structure", "figure")
+    note_rx = _rule(pats, "projects", "item_note")
+    lines = _lines(doc.text)
+    out: list[ColumnBlock] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = col_rx.match(line.text)
+        i += 1
+        if not m:
+            continue
+        title = m.group("title").strip()
+        block = ColumnBlock(label=f"专栏{m.group('number')}", title=title, zone=_zone_of(doc, title),
+                            start=line.start, end=line.end)
+        while i < len(lines):
+            nxt = lines[i]
+            lm = list_rx.match(nxt.text)
+            if not lm or _structural_kind(doc, nxt.text) or fig_rx.match(nxt.text.strip()):
+                break
+            base = nxt.start + lm.start("items")
+            items = []
+            for text, s, e in split_items(lm.group("items"), base):
+                note = note_rx.search(text)
+                if note:
+                    e -= len(text) - note.start()
+                    text = text[:note.start()]
+                if text:
+                    items.append(ColumnItem(text, s, e))
+            block.lists.append((lm.group("category").strip(), items))
+            block.end = nxt.end
+            i += 1
+        out.append(block)
+    doc.meta["_column_blocks"] = out
+    return out
+
+
+def components_of(name: str) -> list[str]:
+    """中科院济南科创城项目（电工所、理化所一期） -> [电工所, 理化所一期]."""
+    out: list[str] = []
+    for m in _BRACKETS.finditer(name):
+        parts = [t for t, _, _ in split_items(m.group("inner"))]
+        if len(parts) > 1:
+            out.extend(parts)
+    return out
+
+
+# ---------------------------------------------------------------- prose
+class _Words:
+    """The word lists of projects.yaml, compiled for prefix stripping and lookups."""
+
+    def __init__(self, patterns: PatternSet) -> None:
+        w = lambda key: patterns.words("projects", key)  # noqa: E731
+        self.left = regex.compile(f"^(?:{patterns.alternation(w('left_triggers'))})")
+        self.modifiers = regex.compile(f"^(?:{patterns.alternation(w('left_modifiers'))})")
+        self.right = regex.compile(f"(?:{patterns.alternation(w('right_triggers'))})")
+        inner = patterns.alternation(w("inner_triggers"))
+        self.inner = regex.compile(f"(?:{inner})" if inner else r"(?!)")
+        self.stop = set(w("name_stop_chars"))
+        self.generic = set(w("generic_modifiers"))
+        self.markers = tuple(w("phrase_markers"))
+        self.generic_heads = set(w("generic_heads"))
+        self.generic_endings = tuple(w("generic_endings"))
+        self.count_prefix = _rule(patterns, "projects", "count_prefix")
+
+    def strip_left(self, text: str, start: int) -> tuple[str, int, bool]:
+        """Strip trigger verbs and the adverbs before them from the left (实施重点X工程 keeps
+        重点); says whether a verb was among them."""
+        pos, after_verb = 0, None
+        for _ in range(8):
+            m = self.left.match(text, pos)
+            if m and m.end() < len(text):
+                pos = after_verb = m.end()
+                continue
+            m = self.modifiers.match(text, pos)
+            if not m or m.end() >= len(text):
+                break
+            pos = m.end()
+        cut = pos if after_verb is None else after_verb
+        return text[cut:], start + cut, after_verb is not None
+
+    def after_inner(self, text: str, start: int, keep: int) -> tuple[str, int]:
+        """Cut after the last inner trigger verb, leaving at least ``keep`` characters."""
+        last = None
+        for m in self.inner.finditer(text, 0, max(0, len(text) - keep)):
+            last = m
+        if last is not None:
+            return text[last.end():], start + last.end()
+        return text, start
+
+
+def _quote_open(text: str, close_at: int, floor: int) -> int | None:
+    """Position of the opening quote matching the closing quote at ``close_at``."""
+    for j in range(close_at - 1, max(floor, close_at - 30) - 1, -1):
+        if text[j] in "“\"":
+            return j
+    return None
+
+
+@register("projects")
+class ProjectExtractor:
+    name = "projects"
+    produces = ("projects",)
+
+    def __init__(self, patterns: PatternSet) -> None:
+        self.patterns = patterns
+        self.enum_rx = _rule(patterns, "projects", "enumeration_end")
+        self.named_rx = _rule(patterns, "projects", "named_project")
+        self.words = _Words(patterns)
+
+    def __call__(self, doc: Doc) -> None:
+        out: list[Project] = doc.records.setdefault("projects", [])
+        blocks = column_blocks(doc)
+        for block in blocks:
+            for category, items in block.lists:
+                for it in items:
+                    out.append(Project(name=it.text, category=category or None, column=block.label,
+                                       zone=block.zone, components=components_of(it.text),
+                                       extractor=self.name, **doc.located(it.start, it.end)))
+        taken = [(b.start, b.end) for b in blocks]
+        seen: set[tuple[int, int]] = set()
+        for s, e in doc.sentences:
+            if any(bs <= s < be for bs, be in taken):
+                continue
+            for name, ns, ne, category in self._prose(doc.text, s, e):
+                if (ns, ne) in seen:
+                    continue
+                seen.add((ns, ne))
+                out.append(Project(name=name, category=category, components=components_of(name),
+                                   extractor=self.name, **doc.located(ns, ne)))
+
+    # -- prose -------------------------------------------------------------------------
+    def _prose(self, text: str, s: int, e: int) -> Iterator[tuple[str, int, int, str | None]]:
+        for m in self.enum_rx.finditer(text, s, e):
+            head = m.group("head")
+            category = None if head in self.words.generic_heads else head
+            for item, a, b in self._enumeration(text, self._clause_start(text, s, m.start()), m.start()):
+                yield item, a, b, category
+        for m in self.named_rx.finditer(text, s, e):
+            got = self._grow_left(text, s, m.start(), m.end())
+            if got is None:
+                continue
+            name, a = got
+            if not self._acceptable(name, enumerated=False, suffix=m.group("suffix")):
+                continue
+            yield name, a, m.end(), None
+            if a > s and text[a - 1] == "、":  # a chain of named items: A、B项目、C项目建设
+                yield from self._chain(text, s, a, m.end())
+
+    def _clause_start(self, text: str, floor: int, pos: int) -> int:
+        j = pos
+        limit = max(floor, pos - 400)
+        while j > limit and text[j - 1] not in "，,。；;：:\n！？":
+            j -= 1
+        return j
+
+    def _grow_left(self, text: str, floor: int, suffix_at: int, end: int) -> tuple[str, int] | None:
+        """The name ending at ``end``: grown left to a stop character, then cut after the trigger
+        verb that introduces it. Without such a verb (or a quoted name) there is no project."""
+        w = self.words
+        j = suffix_at
+        limit = max(floor, suffix_at - _WINDOW)
+        while j > limit and text[j - 1] not in w.stop:
+            j -= 1
+        grown = text[j:end]
+        name, a = w.after_inner(grown, j, keep=(end - suffix_at) + 2)
+        triggered = a > j
+        name, a, verb = w.strip_left(name, a)
+        if not (triggered or verb):  # only what follows says it is a project: ask for more
+            triggered = bool(w.right.match(text, end)) and len(name) - (end - suffix_at) >= 4
+        quoted = suffix_at > a + 1 and text[suffix_at - 1] in "”\""
+        quote = max(name.find("“"), name.find('"'))
+        if quoted and quote > 0 and any(mk in name[:quote] for mk in w.markers):
+            name, a, triggered = name[quote:], a + quote, True
+        elif quoted and quote == 0:
+            triggered = True
+        return (name, a) if triggered else None
+
+    def _chain(self, text: str, floor: int, first_end: int, last_end: int) -> Iterator[tuple[str, int, int, str | None]]:
+        items = self._enumeration(text, self._clause_start(text, floor, first_end), first_end)
+        suffixed = sum(1 for t, _, _ in items if t.endswith(("项目", "工程"))) + 1
+        if suffixed * 2 > len(items) + 1:  # most of the chain are named projects
+            for item, a, b in items:
+                yield item, a, b, None
+
+    def _enumeration(self, text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+        """The acceptable items of the enumeration ``text[start:end]`` (trigger verbs stripped)."""
+        out = []
+        for k, (item, a, b) in enumerate(split_items(text[start:end], start, separators="、")):
+            if k == 0:
+                item, a = self.words.after_inner(item, a, keep=2)
+                item, a, _ = self.words.strip_left(item, a)
+            if self._acceptable(item, enumerated=True):
+                out.append((item, a, b))
+        return out
+
+    def _acceptable(self, name: str, enumerated: bool, suffix: str = "") -> bool:
+        w = self.words
+        if not (2 <= len(name) <= _MAX_NAME):
+            return False
+        if any(mk in name for mk in w.markers):
+            return False
+        core = name[: len(name) - len(suffix)] if suffix and name.endswith(suffix) else name
+        if name.count("“") != name.count("”") or w.count_prefix.match(name):
+            return False
+        core = core.strip("“”\"")
+        if not enumerated and (len(core) < 2 or core in w.generic or core.endswith(w.generic_endings)):
+            return False
+        if enumerated and (core in w.generic or name in w.generic_heads):
+            return False
+        return bool(regex.search(r"[\p{Han}A-Za-z]", core))

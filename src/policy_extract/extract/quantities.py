@@ -1,1 +1,321 @@
-"""Targets and statistics (filled in below)."""
+"""Targets and statistics from prose: each quantity mention read in its clause.
+
+For every number-with-unit (``numbers.NumberFinder``) the clause around it gives
+- the indicator: the subject left of the verb, cleaned of times, places and connectives, or
+  the previous indicator when the clause leaves it out (… 预期年增长25%，达到2140亿元);
+- the kind: rank / multiple from the mention, growth_rate after a growth word, share for a
+  percentage, count for counters, level otherwise;
+- the qualifier: 以上/左右/以内 after the number, 突破/控制在/约 before it, 余/多, ranges;
+- target or statistic: the year it is bound to (a deadline, or a plain year before/after the
+  document's date), cue words, and the heading it sits under;
+- a baseline: 由A提高到B / 从A增至B.
+Word lists: ``patterns/quantities.yaml``. Table rows are read by ``tables.py``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import regex
+
+from ..document import Doc, clauses
+from ..numerals import to_float
+from ..patterns import PatternSet
+from ..records import Statistic, Target
+from . import register
+from .numbers import NumberFinder, QuantityMention
+
+_TIME_PREFIX = regex.compile(
+    r"^(?:(?:到|至|截至|截止|在|于|从|自)?(?:(?:19|20)[0-9]{2}|[一二][〇○零一二三四五六七八九]{3})年"
+    r"(?:[0-9]{1,2}月(?:份)?|[0-9]{1,2}[—\-~至][0-9]{1,2}月(?:份)?|底|末|初|前|年底|度)?"
+    r"|“?[十][一二三四五六]?五”?(?:时期|期间|期末|末|以来)?|今年|去年|明年|上年|年内|全年|当年|前三季度"
+    r"|[一二三四]季度|上半年|下半年|[0-9]{1,2}[—\-~至][0-9]{1,2}月(?:份)?|[0-9]{1,2}月(?:份)?|近[一二三四五六七八九十0-9]{1,2}年"
+    r"|过去[一二三四五六七八九十0-9]{1,3}多?年|同期|目前|现阶段|至今|以来)"
+)
+_LEAD_PUNCT = " \t\u3000,，、:：;；()（）“”\"'‘’「」"
+
+
+@dataclass
+class _Reading:
+    """A quantity mention read in its clause, before it becomes a record."""
+
+    q: QuantityMention
+    start: int  # quote start (indicator start)
+    end: int  # quote end (qualifier included)
+    indicator: str | None
+    kind: str
+    qualifier: str
+    growth: bool = False
+    baseline: "_Reading | None" = None
+    year: int | None = None
+    is_target: bool = False
+    deadline: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _pairs(words: list[str]) -> list[tuple[str, str]]:
+    out = []
+    for w in words:
+        k, _, v = w.partition("=")
+        out.append((k, v))
+    return sorted(out, key=lambda kv: -len(kv[0]))
+
+
+class QuantityReader:
+    """Reads quantity mentions in a sentence (shared by the targets extractor and its tests)."""
+
+    def __init__(self, patterns: PatternSet) -> None:
+        w = lambda key: patterns.words("quantities", key)  # noqa: E731
+        self.finder = NumberFinder(patterns)
+        self.level_verbs = _pairs(w("level_verbs"))
+        self.after_qualifiers = _pairs(w("after_qualifiers"))
+        self.growth_words = sorted(w("growth_words"), key=len, reverse=True)
+        self.decrease_words = set(w("decrease_words"))
+        self.share_words = w("share_words")
+        self.future_cues = w("future_cues")
+        self.past_cues = w("past_cues")
+        self.goal_headings = w("goal_headings")
+        self.base_headings = w("base_headings")
+        self.prefix_stop = sorted(w("indicator_prefix_stop"), key=len, reverse=True)
+        self.suffix_stop = sorted(w("indicator_suffix_stop"), key=len, reverse=True)
+        self.not_indicators = set(w("not_indicators"))
+        self.cut_after = sorted(w("indicator_cut_after"), key=len, reverse=True)
+        alt = patterns.alternation
+        self._verb_tail = regex.compile("(?:" + alt(k for k, _ in self.level_verbs) + ")$")
+        self._growth_tail = regex.compile("(?:" + alt(self.growth_words) + ")(?:了|到|至)?$")
+
+    # -- one clause -----------------------------------------------------------------
+    def read_clause(self, text: str, cs: int, ce: int, previous: str | None) -> list[_Reading]:
+        out: list[_Reading] = []
+        mentions = self.finder.find(text, cs, ce)
+        left = cs
+        for q in mentions:
+            r = self._read(text, q, left, previous)
+            if r.indicator:
+                previous = r.indicator
+            out.append(r)
+            left = r.end
+        self._baselines(text, out)
+        return out
+
+    def _read(self, text: str, q: QuantityMention, left: int, previous: str | None) -> _Reading:
+        seg_start = left
+        # an enumeration (A增长7%、B增长9.5%) gives each item its own subject
+        k = text.rfind("、", left, q.start)
+        if k >= 0 and regex.search(r"\p{Han}", text[k + 1:q.start]):
+            seg_start = k + 1
+        raw = text[seg_start:q.start]
+        qualifier, kind, growth = "eq", q.kind_hint or "level", False
+        body = raw.rstrip(_LEAD_PUNCT)
+        # verbs and growth words right before the number
+        for _ in range(3):
+            m = self._verb_tail.search(body)
+            if m:
+                verb = m.group()
+                for k_, v in self.level_verbs:
+                    if k_ == verb:
+                        if v != "eq" or qualifier == "eq":
+                            qualifier = v if v != "eq" else qualifier
+                        break
+                body = body[:m.start()]
+                continue
+            m = self._growth_tail.search(body)
+            if m:
+                growth = True
+                body = body[:m.start()]
+                continue
+            break
+        if q.kind_hint == "scale":
+            kind = "level"
+        if q.kind_hint == "rank":
+            kind = "rank"
+            qualifier = "le" if text[q.start] == "前" else "eq"
+        elif q.kind_hint == "multiple":
+            kind = "multiple"
+        elif growth and q.unit in ("%", "个百分点", "百分点", None) or q.base_unit == "pp":
+            kind = "growth_rate"
+        elif q.unit == "%" or q.form == "fraction":
+            kind = "share"
+        # qualifier written after the number
+        end = q.end
+        for word, v in self.after_qualifiers:
+            if text.startswith(word, q.end):
+                qualifier, end = v, q.end + len(word)
+                break
+        if q.more_than and qualifier == "eq":
+            qualifier = "ge"
+        if q.value_max is not None:
+            qualifier = "range"
+        indicator, ind_start = self._indicator(body, seg_start)
+        if q.kind_hint == "scale":  # 千亿级核电装备产业集群 -> 核电装备产业集群规模
+            m = regex.match(r"级(?P<noun>[^，,。；;、：:\n“”]{2,20})", text[q.end:q.end + 22])
+            if m:
+                noun = regex.sub(r"(?:的发展目标|发展目标|的目标|目标)$", "", m.group("noun"))
+                indicator = noun if noun.endswith("规模") else noun + "规模"
+                end = q.end + m.end()
+                ind_start = ind_start if ind_start is not None else q.start
+        if not indicator and previous:
+            indicator = previous
+        start = ind_start if ind_start is not None else q.start
+        return _Reading(q, start, end, indicator, kind, qualifier, growth)
+
+    def _indicator(self, body: str, base: int) -> tuple[str | None, int | None]:
+        s, e = 0, len(body)
+        changed = True
+        while changed and s < e:
+            changed = False
+            while s < e and body[s] in _LEAD_PUNCT:
+                s += 1
+                changed = True
+            m = _TIME_PREFIX.match(body, s, e)
+            if m and m.end() > s:
+                s = m.end()
+                changed = True
+                continue
+            for w in self.prefix_stop:
+                if body.startswith(w, s, e) and e - s > len(w):
+                    s += len(w)
+                    changed = True
+                    break
+        changed = True
+        while changed and s < e:
+            changed = False
+            while e > s and body[e - 1] in _LEAD_PUNCT + "的":
+                e -= 1
+                changed = True
+            for w in self.suffix_stop:
+                if body.endswith(w, s, e) and e - s > len(w):
+                    e -= len(w)
+                    changed = True
+                    break
+        text = body[s:e]
+        # keep the clause subject, not the sentence's whole left side
+        best = -1
+        for verb in self.cut_after:
+            k = text.rfind(verb)
+            if k >= 0 and regex.search(r"\p{Han}{2}", text[k + len(verb):]):
+                best = max(best, k + len(verb) - 1)
+        cut = max([text.rfind(c) for c in "，,；;：:"] + [best])
+        if cut >= 0:
+            s += cut + 1
+            text = body[s:e]
+        if len(text) > 30:
+            s = e - 30
+            text = body[s:e]
+        text = text.strip(_LEAD_PUNCT)
+        if not text or text in self.not_indicators or not regex.search(r"\p{Han}{2}", text):
+            return None, None
+        return text, base + s
+
+    def _baselines(self, text: str, readings: list[_Reading]) -> None:
+        """由A提高到B / 从A增至B: B gets A as its baseline."""
+        for a, b in zip(readings, readings[1:]):
+            between = text[a.q.end:b.q.start]
+            lead = text[max(0, a.q.start - 12):a.q.start]
+            if regex.search(r"[由从](?:[^，,。；]{0,12})$", lead) and regex.search(r"(?:到|至|为)$", between) \
+                    and (a.q.base_unit == b.q.base_unit):
+                b.baseline = a
+                b.indicator = b.indicator or a.indicator
+                a.indicator = a.indicator or b.indicator
+
+
+@register("targets")
+class QuantityExtractor:
+    """Targets and statistics from prose (tables: ``tables.py``)."""
+
+    name = "targets"
+    produces = ("targets", "statistics")
+
+    def __init__(self, patterns: PatternSet) -> None:
+        self.reader = QuantityReader(patterns)
+
+    def __call__(self, doc: Doc) -> None:
+        targets = doc.records.setdefault("targets", [])
+        statistics = doc.records.setdefault("statistics", [])
+        skip = doc.table_ranges
+        times = sorted(doc.time_expressions, key=lambda t: t.start)
+        doc_year = doc.doc_date.year if doc.doc_date else None
+        plan = doc.meta.get("plan_period")
+        for ss, se in doc.sentences:
+            if any(ts <= ss < te for ts, te in skip):
+                continue
+            previous = None
+            for cs, ce in clauses(doc.text, ss, se):
+                for r in self.reader.read_clause(doc.text, cs, ce, previous):
+                    previous = r.indicator or previous
+                    self._decide(doc, r, ss, se, times, doc_year, plan)
+                    record = self._record(doc, r)
+                    if record is not None:
+                        (targets if isinstance(record, Target) else statistics).append(record)
+
+    # -- target or statistic ---------------------------------------------------------
+    def _decide(self, doc: Doc, r: _Reading, ss: int, se: int, times, doc_year, plan) -> None:
+        rd = self.reader
+        text = doc.text
+        sentence_left = text[ss:r.q.start]
+        clause_text = text[ss:r.end]
+        bound = None
+        for t in times:  # the nearest time expression before the number in its sentence
+            if ss <= t.start < r.q.start:
+                bound = t
+        if bound is None:
+            for t in times:  # or a deadline opening the paragraph / list it sits in
+                if t.is_deadline and t.start < ss and text.count("\n", t.start, ss) <= 1 \
+                        and text.rfind("\n", 0, ss) <= t.start:
+                    bound = t
+        sentence = text[ss:se]
+        future = any(c in clause_text for c in rd.future_cues) or "目标" in sentence
+        past = any(c in sentence_left[-40:] for c in rd.past_cues) or "了" in text[max(ss, r.q.start - 6):r.q.start]
+        section = " ".join(doc.section_at(r.q.start))
+        in_goals = any(w in section for w in rd.goal_headings)
+        in_base = any(w in section for w in rd.base_headings)
+        year = None
+        if bound is not None:
+            year = bound.due_year
+            if bound.is_deadline:
+                r.is_target = True
+                r.deadline = bound.text
+            elif doc_year is not None and year is not None:
+                r.is_target = year > doc_year or (year == doc_year and future and not past)
+            else:
+                r.is_target = future and not past
+        elif in_base:
+            r.is_target = False
+        elif in_goals:
+            r.is_target = not past
+        elif past and not ("力争" in clause_text or "目标" in clause_text):
+            r.is_target = False
+        else:
+            r.is_target = future and (plan is not None or "力争" in clause_text or "目标" in clause_text
+                                      or "到20" in clause_text or "预期" in clause_text)
+        if r.is_target and year is None and plan is not None and not in_base:
+            year = plan[1]
+        r.year = year
+
+    def _record(self, doc: Doc, r: _Reading):
+        q = r.q
+        fields = dict(
+            **doc.located(r.start, r.end),
+            extractor=self.name,
+            indicator=r.indicator,
+            value=to_float(q.value),
+            value_max=to_float(q.value_max) if q.value_max is not None else None,
+            unit=q.unit,
+            base_value=to_float(q.base_value),
+            base_unit=q.base_unit,
+            year=r.year if r.year is not None and 1900 <= r.year <= 2100 else None,
+            kind=r.kind,
+            qualifier=r.qualifier,
+        )
+        if r.baseline is not None:
+            fields["baseline_value"] = to_float(r.baseline.q.value)
+        if r.is_target:
+            fields["deadline"] = r.deadline
+        try:
+            return Target(**fields) if r.is_target else Statistic(**fields)
+        except ValueError as exc:
+            doc.warn("invalid_quantity", f"{doc.text[r.start:r.end]!r}: {exc}", r.start, r.end, self.name)
+            return None
+
+
+__all__ = ["QuantityExtractor", "QuantityReader", "Decimal"]

@@ -1,0 +1,167 @@
+"""Numbers with their units: the quantity mentions targets and statistics are made of.
+
+One linear scan finds every ``number [余/多] [magnitude] [余/多] [unit]`` (Arabic or Chinese
+numerals, ranges 3-5家 and 5%-7%), plus 百分之十, fractions (1/10, 四分之一), doublings (翻番)
+and ranks (前十位, 第11位, 首位). Tables of units and magnitudes: ``patterns/units.yaml``;
+the number grammar: ``patterns/quantities.yaml``. All repeats are bounded or possessive, so
+100,000 digits in a row cost one pass.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import regex
+
+from ..numerals import parse_arabic, parse_cn_number
+from ..patterns import PatternSet
+
+
+@dataclass(frozen=True)
+class QuantityMention:
+    start: int
+    end: int
+    value: Decimal
+    value_max: Decimal | None
+    unit: str | None
+    """as written after the number, magnitude included: 亿元, 万人, %, 位"""
+    magnitude: Decimal
+    base_unit: str | None
+    more_than: bool
+    """written with 余 / 多 (20余万人): a lower bound"""
+    kind_hint: str | None
+    form: str
+    """arabic | chinese | percent_words | fraction | doubling | rank"""
+
+    @property
+    def base_value(self) -> Decimal:
+        return self.value * self.magnitude
+
+
+class NumberFinder:
+    def __init__(self, patterns: PatternSet) -> None:
+        self.patterns = patterns
+        unit_entries = patterns.entries("units")
+        self.unit_info = {str(e["unit"]): e for e in unit_entries}
+        mags = [w.split("=") for w in patterns.words("units", "magnitudes")]
+        self.magnitudes = {k: Decimal(v) for k, v in mags}
+        more = patterns.alternation(patterns.words("units", "more_than"))
+        units = patterns.alternation(self.unit_info)
+        mag = patterns.alternation(self.magnitudes)
+        number = "(?:{arabic_number}|(?P<cn>{cn_number}))"
+        number2 = "(?:{arabic_number}|{cn_number})"
+        self.main = patterns.compile(
+            rf"(?P<num>{number})"
+            rf"(?:[ ]?(?P<u1>%)?[ ]?(?P<sep>[-—–~～至到])[ ]?(?P<num2>{number2}))?"
+            rf"(?P<more1>{more})?(?P<ge>个(?=[亿万]))?(?P<mag>{mag})?(?P<more2>{more})?(?P<unit>{units})?"
+        )
+        self.rules = {r.id: (patterns.compile_rule(r), r) for r in patterns.rules("quantities")}
+        words = lambda key: patterns.words("quantities", key)  # noqa: E731
+        self.not_after = regex.compile("(?:" + patterns.alternation(words("not_quantity_after")) + ")")
+        self.not_before = set(words("not_quantity_before"))
+        self.modifier_after = regex.compile("(?:" + patterns.alternation(words("modifier_after")) + ")")
+        self.slogan_after = regex.compile("(?:" + patterns.alternation(words("slogan_after")) + ")")
+        self.qualifier_after = regex.compile(
+            "(?:" + patterns.alternation(w.split("=")[0] for w in words("after_qualifiers")) + ")")
+
+    # ------------------------------------------------------------------------------
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[QuantityMention]:
+        end = len(text) if end is None else end
+        found: list[QuantityMention] = []
+        for kind in ("rank", "doubling", "percent_words", "fraction"):
+            rx, rule = self.rules[kind]
+            for m in rx.finditer(text, start, end):
+                q = getattr(self, f"_{kind}")(m, rule)
+                if q is not None:
+                    found.append(q)
+        taken = [(q.start, q.end) for q in found]
+        for m in self.main.finditer(text, start, end):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            q = self._main(text, m)
+            if q is not None:
+                found.append(q)
+        found.sort(key=lambda q: q.start)
+        return found
+
+    def _main(self, text: str, m: regex.Match) -> QuantityMention | None:
+        s, e = m.start(), m.end()
+        before = text[s - 1] if s > 0 else ""
+        after = text[e] if e < len(text) else ""
+        if before and (before == "第" or (before.isascii() and before.isalnum()) or before in "./"):
+            return None
+        unit, mag_word = m.group("unit"), m.group("mag")
+        if not unit and not mag_word:
+            return None  # a bare number is not a quantity (codes, list numbers, years)
+        if unit and after and after.isascii() and after.isalpha():
+            return None
+        if not unit and self.not_after.match(text, e):
+            return None
+        if before == "每" or self.modifier_after.match(text, e):
+            return None  # 每千人口 / 10亿元以上的骨干企业: part of another measure's name
+        if before in self.not_before and (unit is None or unit.endswith("元")) \
+                and regex.match(r"\p{Han}", after) and not self.qualifier_after.match(text, e):
+            return None  # 过十亿企业: a size class, not an amount
+        is_cn = m.group("cn") is not None
+        if is_cn and (before in "“‘「" or self.slogan_after.match(text, e)):
+            return None  # “五位一体”, “四个全面”: slogans, not counts
+        value = parse_cn_number(m.group("num")) if is_cn else parse_arabic(m.group("num"))
+        if value is None:
+            return None
+        if is_cn and value == 1 and not mag_word:
+            return None  # 一个 / 一批: an article, not a count
+        value_max = None
+        if m.group("num2"):
+            n2 = m.group("num2")
+            value_max = parse_arabic(n2) if n2[0].isdigit() else parse_cn_number(n2)
+            if value_max is None or value_max < value:
+                return None
+        if m.group("u1") and unit != "%":
+            return None
+        magnitude = self.magnitudes.get(mag_word, Decimal(1)) if mag_word else Decimal(1)
+        written = (("个" if m.group("ge") else "") + (mag_word or "") + (unit or "")) or None
+        info = self.unit_info.get(unit or "", {})
+        base = info.get("base", unit) if unit else None
+        kind_hint = info.get("kind")
+        if after == "级" and mag_word:  # 千亿级产业集群: a scale of at least 1000亿元
+            kind_hint, more = "scale", True
+            if not unit:
+                written, base = written + "元", "元"
+        else:
+            more = bool(m.group("more1") or m.group("more2"))
+        return QuantityMention(
+            start=s, end=e, value=value, value_max=value_max, unit=written, magnitude=magnitude,
+            base_unit=base, more_than=more, kind_hint=kind_hint, form="chinese" if is_cn else "arabic")
+
+    def _rank(self, m: regex.Match, rule) -> QuantityMention | None:
+        if m.group("first"):
+            value = Decimal(1)
+        else:
+            n = m.group("n") or m.group("n2")
+            value = parse_arabic(n) if n[0].isdigit() else parse_cn_number(n)
+            if value is None:
+                return None
+        return QuantityMention(m.start(), m.end(), value, None, "位", Decimal(1), "位", False, "rank", "rank")
+
+    def _doubling(self, m: regex.Match, rule) -> QuantityMention | None:
+        word = m.group("word")
+        value = Decimal(str(rule.data.get(word, 2)))
+        return QuantityMention(m.start("word"), m.end("word"), value, None, "倍", Decimal(1), "倍",
+                               False, "multiple", "doubling")
+
+    def _percent_words(self, m: regex.Match, rule) -> QuantityMention | None:
+        value = parse_cn_number(m.group("cn"))
+        if value is None:
+            return None
+        return QuantityMention(m.start(), m.end(), value, None, "%", Decimal(1), "%", False, "share",
+                               "percent_words")
+
+    def _fraction(self, m: regex.Match, rule) -> QuantityMention | None:
+        if m.group("num"):
+            num, den = parse_arabic(m.group("num")), parse_arabic(m.group("den"))
+        else:
+            num, den = parse_cn_number(m.group("cn_num")), parse_cn_number(m.group("cn_den"))
+        if not num or not den or num >= den:
+            return None
+        return QuantityMention(m.start(), m.end(), num / den, None, None, Decimal(1), None, False,
+                               "share", "fraction")
