@@ -182,6 +182,7 @@ def find_columns(doc: Doc, lines: list[_Line]) -> list[Column]:
     pats = doc.patterns
     col_rx = pats.compile_rule(next(r for r in pats.rules("structure") if r.id == "column"))
     list_rx = pats.compile_rule(next(r for r in pats.rules("structure") if r.id == "column_list"))
+    figure_rx = pats.compile_rule(next(r for r in pats.rules("structure") if r.id == "figure"))
     out = []
     for i, line in enumerate(lines):
         m = col_rx.match(line.text)
@@ -191,7 +192,7 @@ def find_columns(doc: Doc, lines: list[_Line]) -> list[Column]:
         end = line.end
         for nxt in lines[i + 1:]:
             lm = list_rx.match(nxt.text)
-            if not lm or _structural_kind(doc, nxt.text):
+            if not lm or _structural_kind(doc, nxt.text) or figure_rx.match(nxt.text.strip()):
                 break
             base = nxt.start + lm.start("items")
             items = [t for t, _, _ in split_items(lm.group("items"), base)]

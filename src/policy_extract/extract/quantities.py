@@ -24,6 +24,7 @@ from ..patterns import PatternSet
 from ..records import Statistic, Target
 from . import register
 from .numbers import NumberFinder, QuantityMention
+from .table_quantities import table_records
 
 _TIME_PREFIX = regex.compile(
     r"^(?:(?:到|至|截至|截止|在|于|从|自)?(?:(?:19|20)[0-9]{2}|[一二][〇○零一二三四五六七八九]{3})年"
@@ -80,6 +81,9 @@ class QuantityReader:
         self.suffix_stop = sorted(w("indicator_suffix_stop"), key=len, reverse=True)
         self.not_indicators = set(w("not_indicators"))
         self.cut_after = sorted(w("indicator_cut_after"), key=len, reverse=True)
+        self._coordination = regex.compile(
+            "(?P<resp>" + alt(w("respectively")) + ")|(?P<each>" + alt(w("each")) + ")")
+        self._conjunction = regex.compile("(?:" + alt(w("conjunctions")) + ")")
         alt = patterns.alternation
         self._verb_tail = regex.compile("(?:" + alt(k for k, _ in self.level_verbs) + ")$")
         self._growth_tail = regex.compile("(?:" + alt(self.growth_words) + ")(?:了|到|至)?$")
@@ -96,13 +100,47 @@ class QuantityReader:
             out.append(r)
             left = r.end
         self._baselines(text, out)
-        return out
+        return self._coordinate(text, cs, out, previous_in=previous)
+
+    def _coordinate(self, text: str, cs: int, readings: list[_Reading], previous_in: str | None) -> list[_Reading]:
+        """A和B分别达到X和Y -> (A, X), (B, Y); A、B均达到X -> (A, X), (B, X)."""
+        if not readings:
+            return readings
+        first = readings[0]
+        m = self._coordination.search(text, cs, first.q.start)
+        if not m:
+            return readings
+        subject, _ = self._indicator(text[cs:m.start()], cs)
+        if not subject:
+            return readings
+        parts = [p for p in self._conjunction.split(subject) if p]
+        if len(parts) < 2:
+            return readings
+        if len(parts[-1]) > len(parts[0]) + 1 and not parts[0].endswith(parts[-1][len(parts[0]):]):
+            head = parts[-1][len(parts[0]):]  # 养老保险和医疗保险参保人数: the shared head 参保人数
+            if len(parts[-1]) - len(head) == len(parts[0]):
+                parts = [p + head for p in parts[:-1]] + [parts[-1]]
+        context = previous_in or ""
+        parts = [context + p if p in self.not_indicators and context else p for p in parts]
+        if m.group("resp") and len(parts) == len(readings):
+            for r, p in zip(readings, parts):
+                r.indicator = p
+            return readings
+        if m.group("each") and len(readings) == 1:
+            out = []
+            for p in parts:
+                r = _Reading(**{**first.__dict__, "indicator": p})
+                out.append(r)
+            return out
+        return readings
 
     def _read(self, text: str, q: QuantityMention, left: int, previous: str | None) -> _Reading:
         seg_start = left
-        # an enumeration (A增长7%、B增长9.5%) gives each item its own subject
+        # an enumeration (A增长7%、B增长9.5%) gives each item its own subject,
+        # unless the items share one verb (A、B均达到 …: see _coordinate)
         k = text.rfind("、", left, q.start)
-        if k >= 0 and regex.search(r"\p{Han}", text[k + 1:q.start]):
+        if k >= 0 and regex.search(r"\p{Han}", text[k + 1:q.start]) \
+                and not self._coordination.search(text, k, q.start):
             seg_start = k + 1
         raw = text[seg_start:q.start]
         qualifier, kind, growth = "eq", q.kind_hint or "level", False
@@ -247,6 +285,11 @@ class QuantityExtractor:
                     record = self._record(doc, r)
                     if record is not None:
                         (targets if isinstance(record, Target) else statistics).append(record)
+        finder = self.reader.finder
+        kinds = {u: str(info.get("kind")) for u, info in finder.unit_info.items()}
+        table_targets, table_statistics = table_records(doc, kinds, finder.magnitudes, self.name)
+        targets.extend(table_targets)
+        statistics.extend(table_statistics)
 
     # -- target or statistic ---------------------------------------------------------
     def _decide(self, doc: Doc, r: _Reading, ss: int, se: int, times, doc_year, plan) -> None:

@@ -1,0 +1,94 @@
+"""Targets and statistics from indicator tables: each value cell of each row becomes a record.
+
+``tables.indicator_rows`` reads a table's rows against its header (which column is a
+baseline, a target, a growth rate, a share; which year each stands for; units in the
+indicator's brackets; [ ] for five-year cumulative values; 预期性/约束性). Here each value
+becomes a Target (target columns) or a Statistic (reported columns), quoting the whole row.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..document import Doc
+from ..numerals import to_float
+from ..records import Statistic, Target
+from ..tables import IndicatorRow, TableValue, indicator_rows
+
+_GROWTH_HINTS = ("增速", "增长率", "增幅", "增长")
+
+
+def _kind(row: IndicatorRow, value: TableValue, unit: str | None, kind_of_unit: dict[str, str]) -> str:
+    if value.role == "growth":
+        return "growth_rate"
+    if unit in ("%", "‰") and any(h in row.indicator for h in _GROWTH_HINTS):
+        return "growth_rate"
+    if value.role == "share" or unit in ("%", "‰"):
+        return "share"
+    if unit:
+        for written, kind in kind_of_unit.items():
+            if unit.endswith(written) and kind in ("count", "multiple"):
+                return kind
+    return "level"
+
+
+def _indicator(row: IndicatorRow, value: TableValue) -> str:
+    name = row.indicator
+    if value.role == "share" and value.measure:
+        measure = value.measure.rstrip("%（(）) ")
+        if measure and measure not in name:
+            return f"{name}{measure}"
+    return name
+
+
+def table_records(doc: Doc, kind_of_unit: dict[str, str], magnitudes: dict[str, Decimal],
+                  extractor: str) -> tuple[list[Target], list[Statistic]]:
+    targets: list[Target] = []
+    statistics: list[Statistic] = []
+    outline = doc.outline
+    if outline is None:
+        return targets, statistics
+    for table in outline.tables:
+        for row in indicator_rows(doc, table):
+            for value in row.values:
+                if value.value is None:
+                    continue
+                unit = value.unit or (None if value.role == "growth" else row.unit)
+                if value.role == "growth" or (value.role == "share" and not value.unit):
+                    unit = "%"
+                base_unit, magnitude = _base(unit, magnitudes)
+                fields = dict(
+                    **doc.located(row.start, row.end),
+                    extractor=extractor,
+                    indicator=_indicator(row, value),
+                    value=to_float(value.value),
+                    value_max=to_float(value.value_max) if value.value_max is not None else None,
+                    unit=unit,
+                    base_value=to_float(value.value * magnitude),
+                    base_unit=base_unit,
+                    year=value.year if value.year and 1900 <= value.year <= 2100 else None,
+                    kind=_kind(row, value, unit, kind_of_unit),
+                    qualifier=value.qualifier if value.qualifier in ("eq", "ge", "le", "approx", "range") else "eq",
+                    attribute=row.attribute if row.attribute in ("预期性", "约束性") else None,
+                    cumulative=value.cumulative,
+                )
+                try:
+                    if value.is_target:
+                        if row.baseline_value is not None and value.role != "share":
+                            fields["baseline_value"] = to_float(row.baseline_value)
+                            fields["baseline_year"] = row.baseline_year
+                        targets.append(Target(**fields))
+                    else:
+                        statistics.append(Statistic(**fields))
+                except ValueError as exc:
+                    doc.warn("invalid_table_value", f"{table.label} {row.label}: {exc}", row.start, row.end,
+                             extractor)
+    return targets, statistics
+
+
+def _base(unit: str | None, magnitudes: dict[str, Decimal]) -> tuple[str | None, Decimal]:
+    if not unit:
+        return None, Decimal(1)
+    for word in sorted(magnitudes, key=len, reverse=True):
+        if unit.startswith(word) and len(unit) > len(word):
+            return unit[len(word):], magnitudes[word]
+    return unit, Decimal(1)

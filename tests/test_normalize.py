@@ -1,0 +1,62 @@
+"""Normalisation removes markup and noise but every character still points into the input."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import policy_extract
+from policy_extract.normalize import Normalizer
+from policy_extract.patterns import load_patterns
+
+NORMALIZE = Normalizer(load_patterns())
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("地区生产总值１２９１．５亿元", "地区生产总值1291.5亿元"),           # full-width digits fold
+    ("济南高新600807)区召开大会", "济南高新区召开大会"),                  # stock code glued into a name
+    ("高新<span class='k'>技术</span>企业", "高新技术企业"),             # tags inside a word
+    ("&ldquo;十四五&rdquo;期间", "“十四五”期间"),                      # character references
+    ("\ufeff正文\u200b内容", "正文内容"),                                # BOM, zero-width space
+    ("<p>第一段</p><p>第二段</p>", "\n第一段\n\n第二段\n"),             # block tags end lines
+    ("<script>var a = '增长10%';</script>增长5%", "增长5%"),            # scripts are not content
+    ("第一行\r\n第二行", "第一行\n第二行"),
+    ("增长了600807人", "增长了600807人"),                               # six digits that are a number
+])
+def test_normalised_text(raw, expected):
+    text, _ = NORMALIZE(raw)
+    assert text == expected
+
+
+@pytest.mark.parametrize("raw,piece", [
+    ("高新<b>技术</b>企业达2500家", "2500家"),
+    ("&ldquo;十四五&rdquo;期间新增１２０家", "１２０家"),
+    ("<div>济南高新600807)区有企业100家</div>", "100家"),
+])
+def test_offsets_point_back_into_the_input(raw, piece):
+    text, offsets = NORMALIZE(raw)
+    folded = piece.translate(NORMALIZE.fold_table)
+    i = text.index(folded)
+    s, e = offsets.to_original(i, i + len(folded))
+    assert raw[s:e] == piece
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("<>/&;#ab 达到2025年亿元\n\r\ufeff\u200b600807)区“”pdiv")), max_size=80))
+def test_offset_map_is_monotone_and_in_bounds(raw):
+    text, offsets = NORMALIZE(raw)
+    last = 0
+    for i in range(len(text)):
+        s, e = offsets.to_original(i, i + 1)
+        assert 0 <= s <= e <= len(raw)
+        assert s >= last
+        last = s
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=200))
+def test_every_quote_is_the_input_at_its_span(raw):
+    doc = policy_extract.extract(raw)
+    for field in ("targets", "statistics", "deadlines", "entities", "projects"):
+        for record in getattr(doc, field):
+            assert raw[record.span.start:record.span.end] == record.quote

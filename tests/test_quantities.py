@@ -1,0 +1,82 @@
+"""Sentence in, target or statistic out: the reading of a number in its clause."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import policy_extract
+
+
+def one(text, doc_date=None, field=None):
+    doc = policy_extract.extract(text, doc_date=doc_date)
+    records = doc.targets + doc.statistics
+    assert len(records) == 1, [(r.indicator, r.value, r.quote) for r in records]
+    r = records[0]
+    if field:
+        assert r in getattr(doc, field), f"expected a {field[:-1]}: {r}"
+    return r
+
+
+ISSUE_SENTENCE = "到2025年，全区地区生产总值达到2000亿元，高新技术企业达2500家以上。"
+
+
+def test_the_issue_sentence_gives_both_targets():
+    doc = policy_extract.extract(ISSUE_SENTENCE)
+    got = [(t.indicator, t.value, t.unit, t.year, t.kind, t.qualifier) for t in doc.targets]
+    assert got == [("地区生产总值", 2000, "亿元", 2025, "level", "eq"),
+                   ("高新技术企业", 2500, "家", 2025, "count", "ge")]
+    assert doc.statistics == []
+    assert all(ISSUE_SENTENCE[t.span.start:t.span.end] == t.quote for t in doc.targets)
+    assert doc.targets[0].base_value == 2000 * 10**8 and doc.targets[0].base_unit == "元"
+    assert doc.targets[0].indicator_id == "gdp"
+
+
+@pytest.mark.parametrize("sentence,indicator,value,unit,kind,qualifier", [
+    ("力争到2027年，全市规模以上工业增加值年均增长8%以上。", "规模以上工业增加值", 8, "%", "growth_rate", "ge"),
+    ("到2026年，全社会研发经费投入强度达到3.2%左右。", "全社会研发经费投入强度", 3.2, "%", "share", "approx"),
+    ("到2025年，城镇调查失业率控制在5.5%以内。", "城镇调查失业率", 5.5, "%", "share", "le"),
+    ("到2030年，力争培育国家级专精特新企业3-5家。", "国家级专精特新企业", 3, "家", "count", "range"),
+    ("到2027年，跻身全国先进制造业百强区前20位。", "跻身全国先进制造业百强区", 20, "位", "rank", "le"),
+    ("力争到2028年实现数字经济规模翻一番。", "数字经济规模", 2, "倍", "multiple", "eq"),
+    ("到2025年，单位地区生产总值能耗下降13.5%。", "单位地区生产总值能耗", 13.5, "%", "growth_rate", "eq"),
+    ("到2026年，新增城镇就业人数突破6万人。", "新增城镇就业人数", 6, "万人", "count", "ge"),
+    ("到2030年，打造两千亿级新能源汽车产业集群。", "新能源汽车产业集群规模", 2000, "亿元", "level", "ge"),
+])
+def test_targets(sentence, indicator, value, unit, kind, qualifier):
+    r = one(sentence, field="targets")
+    assert (r.indicator, r.value, r.unit, r.kind, r.qualifier) == (indicator, value, unit, kind, qualifier)
+
+
+@pytest.mark.parametrize("sentence,indicator,value,unit,kind", [
+    ("2023年全市实现地区生产总值5600.5亿元。", "地区生产总值", 5600.5, "亿元", "level"),
+    ("截至去年底，全区已累计培育高新技术企业1320家。", "高新技术企业", 1320, "家", "count"),
+    ("去年外贸进出口总额增长了12.3%。", "外贸进出口总额", 12.3, "%", "growth_rate"),
+])
+def test_statistics(sentence, indicator, value, unit, kind):
+    r = one(sentence, doc_date=dt.date(2024, 2, 1), field="statistics")
+    assert (r.indicator, r.value, r.unit, r.kind) == (indicator, value, unit, kind)
+
+
+def test_an_omitted_subject_is_the_previous_indicator():
+    doc = policy_extract.extract("到2025年，进出口总额预期年增长12%，达到1500亿元。")
+    got = [(t.indicator, t.value, t.kind) for t in doc.targets]
+    assert got == [("进出口总额", 12, "growth_rate"), ("进出口总额", 1500, "level")]
+
+
+def test_each_item_of_an_enumeration_has_its_own_subject():
+    doc = policy_extract.extract("今年预期目标是：地区生产总值增长6%左右、一般公共预算收入增长5%、固定资产投资增长8%。",
+                                 doc_date=dt.date(2024, 1, 20))
+    assert [(t.indicator, t.value, t.qualifier) for t in doc.targets] == [
+        ("地区生产总值", 6, "approx"), ("一般公共预算收入", 5, "eq"), ("固定资产投资", 8, "eq")]
+
+
+def test_from_a_to_b_gives_a_baseline():
+    doc = policy_extract.extract("到2025年，森林覆盖率由23.5%提高到25%。")
+    t = [t for t in doc.targets if t.value == 25][0]
+    assert t.baseline_value == 23.5 and t.indicator == "森林覆盖率"
+
+
+def test_no_quantities_in_slogans_and_dates():
+    doc = policy_extract.extract("坚持“五位一体”总体布局，2月18日召开“四个全面”推进会。")
+    assert doc.targets == [] and doc.statistics == []

@@ -1,0 +1,141 @@
+"""Structure: headings, 专栏, tables, figures, metadata and boilerplate, with spans into the input."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import policy_extract
+
+PLAN = """有效性: 有效 文件编号: 榕开管〔2024〕12 号
+成文日期: 2024-03-15 发布日期: 2024-03-18
+开发区管委会关于印发开发区数字经济发展三年行动计划(2024—2026年)的通知
+
+各部门：
+现将《开发区数字经济发展三年行动计划(2024—2026年)》印发给你们，请认真贯彻执行。
+
+开发区管委会
+2024年3月15日
+
+第一章 总体要求
+第一节 发展基础
+近年来，数字产业规模持续扩大。
+(一)产业基础
+全区数字经济核心产业营业收入突破800亿元。
+第二节 主要目标
+到2026年，数字经济核心产业营业收入达到1200亿元。
+
+表1  数字经济发展主要指标
+
+指标名称
+
+2023年
+
+2026年目标
+
+核心产业营业收入(亿元)
+
+800
+
+1200
+
+注:核心产业按国家统计分类。
+
+第二章 重点任务
+专栏1  数字产业重点项目
+重点项目:智算中心二期项目、工业互联网标识解析节点项目、数据要素产业园项目等。
+重大平台:公共算力服务平台、开源软件创新平台。
+图1:数字产业空间布局图
+"""
+
+
+@pytest.fixture(scope="module")
+def plan_doc():
+    return policy_extract.extract(PLAN)
+
+
+def test_headings_with_levels_and_spans(plan_doc):
+    heads = plan_doc.outline.headings
+    assert [(h.kind, h.label, h.title) for h in heads if h.kind in ("chapter", "section")] == [
+        ("chapter", "第一章", "总体要求"), ("section", "第一节", "发展基础"),
+        ("section", "第二节", "主要目标"), ("chapter", "第二章", "重点任务")]
+    for h in heads:
+        assert PLAN[h.span.start:h.span.end].startswith(h.label)
+    assert any(h.kind == "item" and h.title == "产业基础" for h in heads)
+
+
+def test_column_lists_split_on_enumeration_comma(plan_doc):
+    (col,) = plan_doc.outline.columns
+    assert (col.label, col.number, col.title) == ("专栏1", 1, "数字产业重点项目")
+    assert [(lst.category, lst.items) for lst in col.lists] == [
+        ("重点项目", ["智算中心二期项目", "工业互联网标识解析节点项目", "数据要素产业园项目"]),
+        ("重大平台", ["公共算力服务平台", "开源软件创新平台"]),
+    ]
+    assert PLAN[col.span.start:col.span.end].startswith("专栏1")
+
+
+def test_flattened_table_is_found_with_its_notes(plan_doc):
+    (table,) = plan_doc.outline.tables
+    assert (table.label, table.title) == ("表1", "数字经济发展主要指标")
+    assert PLAN[table.span.start:table.span.end].startswith("表1")
+    assert table.notes == ["注:核心产业按国家统计分类。"]
+    assert any(c.text == "1200" for row in table.rows for c in row.cells)
+
+
+def test_figure_captions(plan_doc):
+    assert [(f.label, f.caption) for f in plan_doc.outline.figures] == [("图1", "数字产业空间布局图")]
+
+
+def test_metadata_lines_and_notice_title(plan_doc):
+    meta = plan_doc.meta
+    assert meta.doc_number == "榕开管〔2024〕12号"
+    assert meta.issued_date == dt.date(2024, 3, 15)
+    assert meta.published_date == dt.date(2024, 3, 18)
+    assert meta.issuer == "开发区管委会"
+    assert meta.title.startswith("开发区管委会关于印发")
+    assert (meta.plan_period.start_year, meta.plan_period.end_year) == (2024, 2026)
+    assert meta.doc_date == dt.date(2024, 3, 15) and meta.doc_date_source == "issued"
+
+
+def test_doc_date_argument_wins_over_metadata():
+    doc = policy_extract.extract(PLAN, doc_date=dt.date(2024, 5, 1))
+    assert doc.meta.doc_date == dt.date(2024, 5, 1) and doc.meta.doc_date_source == "argument"
+
+
+def test_records_know_their_section(plan_doc):
+    located = [r for r in plan_doc.targets + plan_doc.statistics if "1200" in r.quote or "800" in r.quote]
+    assert located
+    assert all(r.section and r.section[0].startswith("第一章") for r in located)
+
+
+def test_web_boilerplate_is_skipped():
+    page = ("当前位置:首页 > 产业新闻 > 正文\n\n今年全区高新技术企业达到500家。\n\n"
+            + "\n\n".join(f"某股今日涨停第{i}条快讯标题" for i in range(8))
+            + "\n\n相关文章\n\n去年某市工业增加值增长9%。\n")
+    doc = policy_extract.extract(page)
+    quotes = [r.quote for r in doc.targets + doc.statistics]
+    assert any("500家" in q for q in quotes)
+    assert not any("9%" in q for q in quotes)  # after 相关文章: another article
+    assert doc.outline.boilerplate
+
+
+# ------------------------------------------------------------ the dev plan (../shared)
+def test_outline_of_the_high_tech_zone_plan(doc_003):
+    doc = policy_extract.extract(doc_003)
+    chapters = doc.outline.of_kind("chapter")
+    assert [h.label for h in chapters] == [f"第{n}章" for n in "一二三四五六七八九"]
+    for h in chapters:
+        assert doc_003[h.span.start:h.span.end].startswith(h.label)
+        assert doc_003[h.span.end] == "\n"
+    cols = doc.outline.columns
+    assert [c.number for c in cols] == list(range(1, 16))
+    for c in cols:
+        assert doc_003[c.span.start:c.span.end].startswith(c.label)
+        assert c.lists, c.label
+    tables = doc.outline.tables
+    assert [t.label for t in tables] == ["表1", "表2"]
+    for t in tables:
+        quote = doc_003[t.span.start:t.span.end]
+        assert quote.startswith(t.label) and "注:" in quote
+    assert doc.meta.doc_number == "济高管发〔2021〕3号"
+    assert doc.meta.plan_period.name == "十四五"
