@@ -113,3 +113,14 @@ def test_extract_never_raises(text):
 def test_extract_never_raises_on_random_text(text):
     doc = policy_extract.extract(text)
     assert not [w for w in doc.warnings if w.code == "stage_failed"], doc.warnings
+
+
+def test_shipped_schema_file_matches_the_models():
+    """policy_document.schema.json ships in the package; regenerate it with `policy-extract schema`."""
+    from importlib.resources import files
+
+    from policy_extract.records import SCHEMA_FILE, json_schema_text
+
+    shipped = files("policy_extract").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
+    assert shipped == json_schema_text(), (
+        "the models changed: run `policy-extract schema -o src/policy_extract/policy_document.schema.json`")

@@ -54,8 +54,9 @@ class Doc:
     """normalised ranges of tables (their rows are read by tables.py, not as prose)"""
     table_cells: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
     """normalised cells of each table, by its label (表2)"""
-    time_expressions: list[Any] = field(default_factory=list)
-    """every time expression found (extract/time.py), for linking targets to deadlines"""
+    time_expressions: list[Any] | None = None
+    """every time expression found (extract/time.py), for linking targets to deadlines;
+    None until the deadlines extractor (or the targets extractor, if deadlines is off) ran"""
     records: dict[str, list[Any]] = field(default_factory=dict)
     warnings: list[ExtractionWarning] = field(default_factory=list)
     _token_cache: dict[tuple[int, int], list["Token"]] = field(default_factory=dict, repr=False)

@@ -34,7 +34,7 @@ MAX_ZIP_RATIO = 200
 """A .docx member that inflates more than this many times (and past 1 MB) is treated as a bomb."""
 
 SUFFIXES: dict[str, Format] = {
-    ".txt": "txt", ".text": "txt", ".md": "txt", ".csv": "txt",
+    ".txt": "txt", ".text": "txt", ".md": "txt",
     ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
     ".docx": "docx", ".pdf": "pdf",
 }
@@ -104,6 +104,8 @@ def load_bytes(data: bytes, filename: str = "<bytes>", *, path: str | None = Non
         raise DocumentReadError(name, f"{len(data)} bytes, more than the limit of {max_bytes}")
     if not data.strip():
         raise DocumentReadError(name, "the file is empty")
+    if data.startswith(_OLE_MAGIC):
+        raise DocumentReadError(name, "an old binary Office file (.doc/.xls); save it as .docx first")
     fmt = sniff_format(data, filename)
     try:
         if fmt == "pdf":
@@ -126,6 +128,9 @@ def load_bytes(data: bytes, filename: str = "<bytes>", *, path: str | None = Non
         raise DocumentReadError(name, f"cannot read as {fmt}: {type(exc).__name__}: {exc}") from exc
 
 
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def sniff_format(data: bytes, filename: str = "") -> Format:
     """The format by content first (magic bytes), then by suffix; text when unsure."""
     head = data[:1024].lstrip()
@@ -134,8 +139,6 @@ def sniff_format(data: bytes, filename: str = "") -> Format:
     suffix = Path(filename).suffix.lower()
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return "docx"
-    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise DocumentReadError(filename, "an old binary Office file (.doc/.xls); save it as .docx first")
     by_suffix = SUFFIXES.get(suffix)
     if by_suffix in ("pdf", "docx"):
         return by_suffix  # magic bytes missing: the reader says why it cannot be read

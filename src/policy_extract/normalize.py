@@ -30,10 +30,11 @@ class Normalizer:
                 raise ValueError(f"normalize.yaml rule {rule.id}: unknown action {action!r}")
             self.actions.append(action)
             compiled = patterns.compile_rule(rule)
-            # each rule becomes one named alternative; inline flags keep their own scope
-            flags = "i" if compiled.flags & regex.IGNORECASE else ""
+            # each rule becomes one named alternative; its flags are scoped to it
+            flags = "".join(letter for flag, letter in ((regex.IGNORECASE, "i"), (regex.MULTILINE, "m"),
+                                                        (regex.DOTALL, "s")) if compiled.flags & flag)
             body = patterns.expand(rule.pattern)
-            parts.append(f"(?P<r{len(parts)}>{'(?' + flags + ':' if flags else '(?:'}{body}))")
+            parts.append(f"(?P<r{len(parts)}>(?{flags}:{body}))" if flags else f"(?P<r{len(parts)}>(?:{body}))")
         self.pattern = regex.compile("|".join(parts)) if parts else None
         table = dict(_FULLWIDTH)
         for pair in f.words.get("fold_pairs", []):
@@ -41,7 +42,9 @@ class Normalizer:
                 raise ValueError(f"normalize.yaml fold_pairs: {pair!r} is not two characters")
             table[ord(pair[0])] = pair[1]
         self.fold_table = table
-        self.has_markup = regex.compile(r"[<&\ufeff\u200b\u200c\u200d\u2060\u00ad\r]|[0-9]{6}\)")
+        # texts with none of these need no rule pass (a cheap prefilter; the rules decide)
+        self.has_markup = regex.compile(
+            r"[<&\ufeff\u200b\u200c\u200d\u2060\u00ad\r]|[0-9]{6}\)|\p{Han}[ \t]*\n[ \t\n]{0,6}\p{Han}")
 
     def __call__(self, text: str) -> tuple[str, OffsetMap]:
         if self.pattern is None or not self.has_markup.search(text):

@@ -245,6 +245,19 @@ class PolicyDocument(_Model):
     warnings: list[ExtractionWarning] = Field(default_factory=list)
     text_length: int = 0
 
+    def to_frames(self, **kwargs: object) -> dict:
+        """pandas DataFrames per record type (targets, statistics, deadlines, entities, projects)
+        with span columns; see :func:`policy_extract.frames.to_frames`."""
+        from .frames import to_frames
+
+        return to_frames(self, **kwargs)  # type: ignore[arg-type]
+
+    def _repr_html_(self) -> str:
+        """The notebook view: summary, legend and the table of records (see policy_extract.view)."""
+        from .view import render_fragment
+
+        return render_fragment(self)
+
 
 def json_schema() -> dict:
     """The JSON Schema of PolicyDocument (also written by ``policy-extract schema``)."""
@@ -252,4 +265,8 @@ def json_schema() -> dict:
 
 
 def json_schema_text() -> str:
-    return json.dumps(json_schema(), ensure_ascii=False, indent=2, sort_keys=True)
+    return json.dumps(json_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+SCHEMA_FILE = "policy_document.schema.json"
+"""The schema as shipped next to this module (tests fail when it drifts from the models)."""

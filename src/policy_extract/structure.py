@@ -19,18 +19,18 @@ from .tables import parse_flattened_table
 
 
 @dataclass
-class _Line:
+class Line:
     start: int
     end: int
     text: str
 
 
-def _lines(text: str) -> list[_Line]:
+def lines_of(text: str) -> list[Line]:
     out, pos = [], 0
     for raw in text.split("\n"):
         end = pos + len(raw)
         if raw.strip():
-            out.append(_Line(pos, end, raw))
+            out.append(Line(pos, end, raw))
         pos = end + 1
     return out
 
@@ -67,9 +67,10 @@ def _headline_lists(doc: Doc) -> list[tuple[int, int]]:
     min_lines, max_len = int(cfg["min_lines"]), int(cfg["max_line_length"])
     heading = _heading_rules(doc)
     table_rx = doc.patterns.compile_rule(next(r for r in doc.patterns.rules("structure") if r.id == "table"))
+    page_title = _html_title(doc.source)
     out, run = [], []
     in_table = False  # the cells of a flattened table are short lines too: never boilerplate
-    for line in _lines(doc.text):
+    for line in lines_of(doc.text):
         t = line.text.strip()
         if table_rx.match(t):
             in_table = True
@@ -84,10 +85,34 @@ def _headline_lists(doc: Doc) -> list[tuple[int, int]]:
             run.append(line)
             continue
         if len(run) >= min_lines:
-            out.append((run[0].start, run[-1].end))
+            out.extend(_without_headline(run, page_title))
         run = []
     if len(run) >= min_lines:
-        out.append((run[0].start, run[-1].end))
+        out.extend(_without_headline(run, page_title))
+    return out
+
+
+def _html_title(source: str) -> str | None:
+    m = regex.search(r"<title>\s*([^<]{2,200}?)\s*(?:[-_|–—]\s*[^<]{0,40})?</title>", source[:20000],
+                     regex.IGNORECASE)
+    return m.group(1).strip() if m else None
+
+
+def _without_headline(run: list[Line], title: str | None) -> list[tuple[int, int]]:
+    """A run of link lines, less the page's own headline (its last repeat of the <title>)."""
+    keep = None
+    if title:
+        for i in range(len(run) - 1, -1, -1):
+            if run[i].text.strip() == title:
+                keep = i
+                break
+    if keep is None:
+        return [(run[0].start, run[-1].end)]
+    out = []
+    if keep > 0:
+        out.append((run[0].start, run[keep - 1].end))
+    if keep + 1 < len(run):
+        out.append((run[keep + 1].start, run[-1].end))
     return out
 
 
@@ -168,7 +193,7 @@ def _number_of(label: str) -> int | None:
 
 
 # ---------------------------------------------------------------- 专栏, tables, figures
-def _structural_kind(doc: Doc, line: str) -> str | None:
+def structural_kind(doc: Doc, line: str) -> str | None:
     for rule in doc.patterns.rules("structure"):
         kind = rule.data.get("kind")
         if kind in ("column_list", "table_note", "figure"):
@@ -178,7 +203,7 @@ def _structural_kind(doc: Doc, line: str) -> str | None:
     return None
 
 
-def find_columns(doc: Doc, lines: list[_Line]) -> list[Column]:
+def find_columns(doc: Doc, lines: list[Line]) -> list[Column]:
     pats = doc.patterns
     col_rx = pats.compile_rule(next(r for r in pats.rules("structure") if r.id == "column"))
     list_rx = pats.compile_rule(next(r for r in pats.rules("structure") if r.id == "column_list"))
@@ -192,7 +217,7 @@ def find_columns(doc: Doc, lines: list[_Line]) -> list[Column]:
         end = line.end
         for nxt in lines[i + 1:]:
             lm = list_rx.match(nxt.text)
-            if not lm or _structural_kind(doc, nxt.text) or figure_rx.match(nxt.text.strip()):
+            if not lm or structural_kind(doc, nxt.text) or figure_rx.match(nxt.text.strip()):
                 break
             base = nxt.start + lm.start("items")
             items = [t for t, _, _ in split_items(lm.group("items"), base)]
@@ -201,12 +226,12 @@ def find_columns(doc: Doc, lines: list[_Line]) -> list[Column]:
             end = nxt.end
         title = m.group("title").strip()
         out.append(Column(label=f"专栏{m.group('number')}", number=_number_of(m.group("number")),
-                          title=title, zone=_zone_of(doc, title), span=doc.span(line.start, end),
+                          title=title, zone=zone_of(doc, title), span=doc.span(line.start, end),
                           lists=lists))
     return out
 
 
-def _zone_of(doc: Doc, title: str) -> str | None:
+def zone_of(doc: Doc, title: str) -> str | None:
     """高新区中心区重点项目和重大平台 -> 中心区 (rules in patterns/columns.yaml)."""
     for rule in doc.patterns.rules("columns"):
         if rule.data.get("produces") != "zone":
@@ -217,7 +242,7 @@ def _zone_of(doc: Doc, title: str) -> str | None:
     return None
 
 
-def find_tables(doc: Doc, lines: list[_Line]) -> list[Table]:
+def find_tables(doc: Doc, lines: list[Line]) -> list[Table]:
     pats = doc.patterns
     table_rx = pats.compile_rule(next(r for r in pats.rules("structure") if r.id == "table"))
     note_rx = pats.compile_rule(next(r for r in pats.rules("structure") if r.id == "table_note"))
@@ -235,7 +260,7 @@ def find_tables(doc: Doc, lines: list[_Line]) -> list[Table]:
                 notes.append(t)
                 end = nxt.end
                 continue
-            if notes or len(t) > 60 or _structural_kind(doc, t):
+            if notes or len(t) > 60 or structural_kind(doc, t):
                 break
             lead = len(nxt.text) - len(nxt.text.lstrip())
             cells.append((t, nxt.start + lead, nxt.start + lead + len(t)))
@@ -255,7 +280,7 @@ def find_figures(doc: Doc) -> list[Figure]:
     rule = next(r for r in doc.patterns.rules("structure") if r.id == "figure")
     rx = doc.patterns.compile_rule(rule)
     out = []
-    for line in _lines(doc.text):
+    for line in lines_of(doc.text):
         if len(line.text) > 120:
             continue
         for m in rx.finditer(line.text):
@@ -285,22 +310,28 @@ def find_metadata(doc: Doc) -> None:
                     meta["title"] = m.group(0).strip()
                 elif "title" in m.groupdict():
                     meta["title"] = m.group("title").strip()
-            elif field == "plan_period" and "plan_period" not in meta:
-                meta["plan_period"] = (int(m.group("start")), int(m.group("end")), None)
+            elif field == "plan_period":
+                continue  # read from the title below, not from plans the text cites
             if field != "signed_date":
                 break
     if "title" not in meta:
-        t = regex.search(r"<title>\s*([^<]{2,200}?)\s*(?:[-_|][^<]{0,40})?</title>", doc.source[:20000],
-                         regex.IGNORECASE)
+        t = _html_title(doc.source)
         if t:
-            meta["title"] = t.group(1).strip()
+            meta["title"] = t
         else:
-            first = next((ln.text.strip() for ln in _lines(doc.text)[:8] if 6 <= len(ln.text.strip()) <= 80), None)
+            first = next((ln.text.strip() for ln in lines_of(doc.text)[:8] if 6 <= len(ln.text.strip()) <= 80), None)
             if first:
                 meta["title"] = first
+    period_rule = next((r for r in pats.rules("metadata") if r.data.get("field") == "plan_period"), None)
+    if period_rule is not None and meta.get("title"):
+        m = pats.compile_rule(period_rule).search(meta["title"])
+        if m and int(m.group("start")) <= int(m.group("end")):
+            meta["plan_period"] = (int(m.group("start")), int(m.group("end")), None)
     if "plan_period" not in meta and meta.get("title"):
-        for p in pats.entries("periods"):
-            if p.get("name") and (p["name"] in meta["title"] or p.get("long", "\0") in meta["title"]):
+        # longest names first: 第十五个五年 must not be read as 十五 (2001-2005)
+        names = [(str(p.get(k)), p) for p in pats.entries("periods") for k in ("long", "name") if p.get(k)]
+        for name, p in sorted(names, key=lambda x: -len(x[0])):
+            if name in meta["title"]:
                 meta["plan_period"] = (int(p["start"]), int(p["end"]), p["name"])
                 break
 
@@ -317,7 +348,7 @@ def structure(doc: Doc) -> None:
     mark_boilerplate(doc)
     find_metadata(doc)
     headings = find_headings(doc)
-    lines = _lines(doc.text)
+    lines = lines_of(doc.text)
     doc.outline = Outline(
         headings=headings,
         columns=find_columns(doc, lines),

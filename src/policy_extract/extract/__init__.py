@@ -47,8 +47,8 @@ def build_extractors(patterns: PatternSet, enable: list[str] | None, disable: li
 
 
 def _load_builtin() -> None:
-    from . import quantities, time  # noqa: F401  (registration side effect)
-    try:
-        from . import entities, projects  # noqa: F401
-    except ImportError:  # pragma: no cover - present once issue 4 lands
-        pass
+    # registration order is the default run order: deadlines first (targets read them)
+    from . import time  # noqa: F401
+    from . import quantities  # noqa: F401
+    from . import projects  # noqa: F401
+    from . import entities  # noqa: F401

@@ -1,0 +1,425 @@
+"""Entities: parks, enterprises, institutions, platforms and government bodies.
+
+Candidates come from four places, all as ``(text, label, start, end)`` in normalised offsets:
+
+* suffix grammars (``patterns/entities/<label>.yaml``): a suffix such as 软件园 or 有限公司,
+  grown leftwards to the start of the name (``patterns/entities/boundaries.yaml``);
+* shape rules (pilot free trade zone areas, telecom branches ...);
+* context: companies listed before 等…企业 / …龙头, or described as a company;
+* gazetteers (``patterns/gazetteers/*.yaml``), matched with Aho-Corasick.
+
+:func:`merge_candidates` then finds every mention of every known form (and the short forms
+derived from full names: 浪潮集团有限公司 -> 浪潮集团 -> 浪潮; 济南综合保税区 -> 济南综保区) and
+links the forms of one thing into one ``Entity`` with its aliases and mentions. An NER
+backend can feed extra candidates to the same function.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Iterable, NamedTuple
+
+import ahocorasick
+import regex
+
+from ..document import Doc
+from ..lists import split_items
+from ..patterns import PatternSet
+from ..records import Entity, Mention
+from . import register
+
+LABELS = ("park", "enterprise", "institution", "platform", "government")
+_FILES = {"park": "parks", "enterprise": "enterprises", "institution": "institutions",
+          "platform": "platforms", "government": "government"}
+_MAX_PREFIX = 24
+_NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z0-9()（）“”\"·\-]")
+_OPEN, _CLOSE = "(（“", ")）”"
+
+
+class Candidate(NamedTuple):
+    text: str
+    label: str
+    start: int
+    end: int
+
+
+@dataclass
+class _Grammar:
+    label: str
+    not_names: set[str]
+    generic: regex.Pattern
+    min_prefix: int
+    standalone: set[str]
+    not_endings: tuple[str, ...]
+
+
+def _alt(patterns: PatternSet, words: Iterable[str]) -> str:
+    return patterns.alternation(words) or r"(?!)"
+
+
+class Boundaries:
+    """Left boundaries of names: stop characters, trigger words, POS tags (boundaries.yaml)."""
+
+    def __init__(self, patterns: PatternSet) -> None:
+        w = lambda key: patterns.words("entities/boundaries", key)  # noqa: E731
+        self.stop_chars = set(w("stop_chars"))
+        triggers = w("triggers")
+        self.multi = regex.compile(f"(?:{_alt(patterns, [t for t in triggers if len(t) > 1])})")
+        inner = set(w("company_name_words"))
+        self.multi_company = regex.compile(
+            f"(?:{_alt(patterns, [t for t in triggers if len(t) > 1 and t not in inner])})")
+        self.single = set(t for t in triggers if len(t) == 1)
+        self.stop_pos = set(w("stop_pos")) - {"v", "vd"}
+        self.proper_pos = set(w("proper_pos"))
+        self.keep = set(w("keep_pos_words"))
+        parks = patterns.words("entities/parks", "suffixes")
+        self.barrier = regex.compile(f"(?:{_alt(patterns, parks)})")
+
+    def _pos_cut(self, toks: list, start: int) -> int:
+        """Cut after the last function word; after a verb only when a proper name follows
+        (促进|济南高新区, not 北斗|导航|信息产业园)."""
+        cut = start
+        for i, tok in enumerate(toks):
+            pos = tok.pos or ""
+            if tok.text in self.keep or tok.text in _OPEN + _CLOSE + "·-\"":
+                continue
+            if tok.text in self.single:
+                cut = tok.end
+            elif pos.startswith("v"):
+                nxt = toks[i + 1].pos or "" if i + 1 < len(toks) else ""
+                if len(toks) == 1 or nxt[:2] in self.proper_pos:
+                    cut = tok.end
+            elif pos[:2] in self.stop_pos or pos[:1] in self.stop_pos:
+                cut = tok.end
+        return cut
+
+    def name_start(self, doc: Doc, floor: int, suffix_start: int, company: bool = False) -> int:
+        """Where the name whose suffix starts at ``suffix_start`` begins. Company names keep
+        words such as 投资, 管理 and are not cut by part of speech (they are mostly unknown
+        words to a segmenter)."""
+        text = doc.text
+        j = suffix_start
+        limit = max(floor, suffix_start - _MAX_PREFIX)
+        depth = 0
+        while j > limit:
+            ch = text[j - 1]
+            if ch in self.stop_chars or not _NAME_CHAR.match(ch):
+                break
+            if ch in ")）":
+                depth += 1
+            elif ch in "(（":
+                if depth == 0:
+                    break
+                depth -= 1
+            j -= 1
+        prefix = text[j:suffix_start]
+        last = None
+        for m in (self.multi_company if company else self.multi).finditer(prefix):
+            last = m
+        for m in self.barrier.finditer(prefix) if not company else ():  # another park ends here: 高新区|孙村片区
+            if m.end() < len(prefix) and (last is None or m.end() > last.end()):
+                last = m
+        if last is not None:
+            j += last.end()
+        if suffix_start - j > 1 and doc.segmenter is not None:
+            toks = doc.tokens(j, suffix_start)
+            if company:
+                j = max([j] + [t.end for t in toks if t.text in self.single])
+            else:
+                j = self._pos_cut(toks, j)
+        # a name does not start inside quotes or brackets it does not close
+        while j < suffix_start and text[j] in ")）”":
+            j += 1
+        return j
+
+
+@register("entities")
+class EntityExtractor:
+    name = "entities"
+    produces = ("entities",)
+
+    def __init__(self, patterns: PatternSet) -> None:
+        self.patterns = patterns
+        self.bounds = Boundaries(patterns)
+        self.grammars: dict[str, _Grammar] = {}
+        suffix_label: dict[str, str] = {}
+        for label in LABELS:
+            f = "entities/" + _FILES[label]
+            words = patterns.file(f).words
+            for s in words.get("suffixes", []):
+                suffix_label.setdefault(s, label)
+            generic = _alt(patterns, words.get("generic_prefixes", []))
+            self.grammars[label] = _Grammar(
+                label=label, not_names=set(words.get("not_names", [])),
+                generic=regex.compile(f"(?:{generic}){{0,8}}"),
+                min_prefix=int((words.get("min_prefix") or ["1"])[0]),
+                standalone=set(words.get("standalone", [])),
+                not_endings=tuple(words.get("not_endings", [])))
+        self.suffix_label = suffix_label
+        self.suffix_rx = regex.compile(f"(?:{_alt(patterns, suffix_label)})")
+        self.shape_rules = [(patterns.compile_rule(r), lab) for lab in ("park", "enterprise")
+                            for r in patterns.rules("entities/" + _FILES[lab])
+                            if r.id not in ("enumeration", "enumeration_after", "described_subject")]
+        ew = lambda key: patterns.words("entities/enterprises", key)  # noqa: E731
+        erules = {r.id: patterns.compile_rule(r) for r in patterns.rules("entities/enterprises")}
+        self.enum_rx = erules["enumeration"]
+        self.enum_after_rx = erules["enumeration_after"]
+        self.subject_rx = erules["described_subject"]
+        self.item_stops = regex.compile(f"(?:{_alt(patterns, ew('item_stops'))})")
+        self.item_tails = regex.compile(f"(?:{_alt(patterns, ew('item_tails'))})$")
+        self.legal = regex.compile(f"(?:{_alt(patterns, ew('legal_forms'))})$")
+        self.descriptors = regex.compile(f"(?:{_alt(patterns, ew('descriptors'))})$")
+        self.short_forms = [tuple(p.split("|", 1)) for p in
+                            patterns.words("entities/parks", "short_forms") if "|" in p]
+        self.gazetteer = self._gazetteer(patterns)
+
+    # -- set-up ------------------------------------------------------------------------
+    @staticmethod
+    def _gazetteer(patterns: PatternSet) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for name, f in patterns.files.items():
+            if not name.startswith("gazetteers/"):
+                continue
+            for label, words in f.words.items():
+                for w in words:
+                    out.setdefault(w, label)
+        return out
+
+    # -- the stage ---------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> None:
+        cands = self.grammar_candidates(doc) + self.context_candidates(doc)
+        doc.records.setdefault("entities", []).extend(self.merge_candidates(doc, cands))
+
+    def grammar_candidates(self, doc: Doc) -> list[Candidate]:
+        text = doc.text
+        out: list[Candidate] = []
+        for s, e in doc.lines:
+            for m in self.suffix_rx.finditer(text, s, e):
+                label = self.suffix_label[m.group()]
+                if _NAME_CHAR.match(text, m.end()) and label not in ("park", "enterprise"):
+                    # 研究院 in 研究院有限公司: the longer suffix decides
+                    if self.suffix_rx.match(text, m.end()):
+                        continue
+                a = self.bounds.name_start(doc, s, m.start(), company=label == "enterprise")
+                c = self._check(text[a:m.end()], label, m.start() - a)
+                if c:
+                    out.append(Candidate(c, label, m.end() - len(c), m.end()))
+            for rx, label in self.shape_rules:
+                for m in rx.finditer(text, s, e):
+                    out.append(Candidate(m.group(), label, m.start(), m.end()))
+        return out
+
+    def _check(self, name: str, label: str, prefix_len: int) -> str | None:
+        g = self.grammars[label]
+        if name.count("“") != name.count("”"):
+            q = name.rfind("“")
+            if q < 0 or q >= prefix_len:
+                return None
+            name, prefix_len = name[q:], prefix_len - q
+        if name in g.standalone:
+            return name
+        if prefix_len < g.min_prefix or name in g.not_names or name.endswith(g.not_endings):
+            return None
+        prefix = name[:prefix_len]
+        if g.generic.fullmatch(prefix):
+            return None
+        if regex.fullmatch(r"[0-9A-Za-z\-]*", prefix) or (label == "enterprise" and regex.search(r"[0-9]", prefix)):
+            return None
+        return name
+
+    # -- context -----------------------------------------------------------------------
+    def context_candidates(self, doc: Doc) -> list[Candidate]:
+        text = doc.text
+        out: list[Candidate] = []
+        for s, e in doc.sentences:
+            for m in self.enum_rx.finditer(text, s, e):
+                cs = m.start()
+                while cs > s and text[cs - 1] not in "，,。；;：:\n！？":
+                    cs -= 1
+                out.extend(self._company_items(doc, cs, m.start()))
+            for m in self.enum_after_rx.finditer(text, s, e):
+                out.extend(self._company_items(doc, m.start("items"), m.end("items"), first_cut=False))
+            for m in self.subject_rx.finditer(text, s, e):
+                a = m.start("name")
+                if a > s and text[a - 1] not in "，,。；;：:\n":
+                    continue
+                out.extend(self._company_items(doc, a, m.end("name")))
+        return out
+
+    def _company_items(self, doc: Doc, start: int, end: int, first_cut: bool = True) -> list[Candidate]:
+        text = doc.text
+        out = []
+        parts: list[tuple[str, int, int]] = []
+        for item, a, b in split_items(text[start:end], start, separators="、"):
+            parts.extend(_split_and(item, a))
+        for k, (item, a, b) in enumerate(parts):
+            if k == 0 and first_cut:
+                a = self.bounds.name_start(doc, a, b) if b - a > 1 else a
+                item = text[a:b]
+            tail = self.item_tails.search(item)
+            if tail and tail.start() >= 2:
+                item, b = item[:tail.start()], a + tail.start()
+            if not (2 <= len(item) <= 14) or self.item_stops.search(item):
+                continue
+            if self.suffix_rx.search(item) and not self.legal.search(item):
+                continue
+            if not regex.fullmatch(r"[\p{Han}A-Za-z0-9()（）·\-]+", item) or _common_word(doc, a, b):
+                continue
+            out.append(Candidate(item, "enterprise", a, b))
+        return out
+
+    # -- linking -----------------------------------------------------------------------
+    def short_forms_of(self, name: str, label: str) -> list[str]:
+        """Other ways a text writes this name (浪潮集团有限公司 -> 浪潮集团, 浪潮)."""
+        out: list[str] = []
+        if label == "park":
+            for long, short in self.short_forms:
+                if name.endswith(long) and len(name) > len(long):
+                    out.append(name[: -len(long)] + short)
+            return out
+        if label != "enterprise":
+            return out
+        base = regex.sub(r"[(（][\p{Han}]{2,6}[)）]", "", name)
+        if base != name:
+            out.append(base)
+        for _ in range(3):
+            m = self.legal.search(base)
+            if not m or m.start() < 2:
+                break
+            base = base[: m.start()]
+            if base.endswith("集团") or len(base) >= 2:
+                out.append(base)
+        m = self.descriptors.search(base)
+        if m and m.start() >= 2:
+            out.append(base[: m.start()])
+        return [x for x in dict.fromkeys(out) if x != name and len(x) >= 2]
+
+    def merge_candidates(self, doc: Doc, candidates: Iterable[tuple[str, str, int, int]]) -> list[Entity]:
+        """Link candidates (and every further mention of their forms) into entities."""
+        cands = _drop_prefixes([Candidate(*c) for c in candidates if c[0] and c[1] in LABELS])
+        label_of: dict[str, str] = {}
+        for c in sorted(cands, key=lambda c: 0 if c.label in ("park", "institution") else 1):
+            label_of.setdefault(c.text, c.label)
+        derived: dict[str, str] = {}
+        for form, label in list(label_of.items()):
+            for short in self.short_forms_of(form, label):
+                derived.setdefault(short, label)
+        gaz = dict(self.gazetteer)
+        for form, label in list(gaz.items()):
+            for short in self.short_forms_of(form, label):
+                gaz.setdefault(short, label)
+        hits = self._scan(doc.text, {**gaz, **derived, **label_of})
+        # a form found by a rule always counts; a derived/gazetteer form counts where it stands
+        # alone, or begins a longer name (京东亚洲一号物流园)
+        own = sorted((c.start, c.end) for c in cands)
+        containers = sorted(own + [(h[1], h[2]) for h in hits if h[0] in label_of])
+        from .projects import column_blocks
+        heads = sorted([(c.start, c.end) for c in cands if c.label == "park"]
+                       + [(it.start, it.end) for b in column_blocks(doc) for _, items in b.lists
+                          for it in items])
+        found: list[Candidate] = list(cands)
+        for form, s, e in hits:
+            if form in label_of:
+                if not _nested(own, s, e):
+                    found.append(Candidate(form, label_of[form], s, e))
+                continue
+            if _nested(containers, s, e) and not _begins(heads, s, e):
+                continue
+            found.append(Candidate(form, derived.get(form) or gaz[form], s, e))
+        return self._group(doc, found)
+
+    @staticmethod
+    def _scan(text: str, forms: dict[str, str]) -> list[tuple[str, int, int]]:
+        if not forms:
+            return []
+        auto = ahocorasick.Automaton()
+        for f in forms:
+            auto.add_word(f, f)
+        auto.make_automaton()
+        return [(f, end + 1 - len(f), end + 1) for end, f in auto.iter(text)]
+
+    def _key(self, text: str, label: str) -> str:
+        if label == "enterprise":
+            forms = [text] + self.short_forms_of(text, label)
+            return "e:" + min(forms, key=len)
+        if label == "park":
+            k = text
+            for long, short in self.short_forms:
+                if k.endswith(long):
+                    k = k[: -len(long)] + short
+            return "p:" + k
+        return label[0] + ":" + text
+
+    def _group(self, doc: Doc, found: list[Candidate]) -> list[Entity]:
+        groups: dict[str, list[Candidate]] = {}
+        seen: set[tuple[int, int, str]] = set()
+        for c in sorted(found, key=lambda c: (c.start, -c.end)):
+            if (c.start, c.end, c.label) in seen:
+                continue
+            seen.add((c.start, c.end, c.label))
+            groups.setdefault(self._key(c.text, c.label), []).append(c)
+        out = []
+        for members in groups.values():
+            forms = list(dict.fromkeys(m.text for m in members))
+            canonical = max(forms, key=len)
+            first = members[0]
+            try:
+                out.append(Entity(
+                    text=canonical, label=first.label, aliases=[f for f in forms if f != canonical],
+                    mentions=[_mention(doc, m.start, m.end) for m in members],
+                    extractor=self.name, **doc.located(first.start, first.end)))
+            except ValueError:  # an offset that does not map back: skip the entity, keep the rest
+                continue
+        out.sort(key=lambda e: e.span.start)
+        return out
+
+
+def _drop_prefixes(cands: list[Candidate]) -> list[Candidate]:
+    """Drop a candidate that only begins a longer one of the same label (宏图集团 in
+    宏图集团有限公司, 中国(浙江)自由贸易试验区 in …杭州片区)."""
+    longest: dict[tuple[int, str], int] = {}
+    for c in cands:
+        key = (c.start, c.label)
+        longest[key] = max(longest.get(key, c.end), c.end)
+    return [c for c in cands if longest[(c.start, c.label)] == c.end]
+
+
+def _split_and(item: str, start: int) -> list[tuple[str, int, int]]:
+    """A、B和C: split the last item on 和/及/与 when both sides look like names."""
+    m = regex.search(r"(?<=[\p{Han}A-Za-z]{2})(?:和|及|与)(?=[\p{Han}A-Za-z]{2})", item)
+    if not m:
+        return [(item, start, start + len(item))]
+    return [(item[: m.start()], start, start + m.start()),
+            (item[m.end():], start + m.end(), start + len(item))]
+
+
+def _nested(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    """Is [s, e) strictly inside one of the sorted ``spans``?"""
+    i = bisect.bisect_right(spans, (s, 10**12))
+    return any(a <= s and e <= b and (a, b) != (s, e) for a, b in spans[max(0, i - 64):i])
+
+
+def _begins(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    """Does [s, e) begin one of the sorted ``spans`` (京东 in 京东X物流园)?"""
+    i = bisect.bisect_left(spans, (s, 0))
+    return any(a == s and b > e for a, b in spans[i:i + 8])
+
+
+def _common_word(doc: Doc, start: int, end: int) -> bool:
+    """Is text[start:end] one ordinary dictionary word (新材料, 人工智能), not a name?"""
+    if doc.segmenter is None:
+        return False
+    try:
+        toks = doc.tokens(start, end)
+    except Exception:  # noqa: BLE001 - a segmenter problem must not lose the candidate
+        return False
+    if len(toks) == 1:  # a two-character noun is as often an unknown short name (天擎)
+        pos = toks[0].pos or ""
+        return pos in ("vn", "v", "a", "an", "l", "i") or (pos == "n" and len(toks[0].text) > 2)
+    return any((t.pos or "") == "v" and len(t.text) == 2 for t in toks)
+
+
+def _mention(doc: Doc, start: int, end: int) -> Mention:
+    """A mention quotes the input exactly (markup and full-width forms included)."""
+    span = doc.span(start, end)
+    return Mention(text=doc.quote(span), span=span)

@@ -51,14 +51,14 @@ def column_blocks(doc: Doc) -> list[ColumnBlock]:
     cached = doc.meta.get("_column_blocks")
     if cached is not None:
         return cached
-    from ..structure import _lines, _structural_kind, _zone_of  # one reading of the rules
+    from ..structure import lines_of, structural_kind, zone_of  # one reading of the rules
 
     pats = doc.patterns
     col_rx = _rule(pats, "structure", "column")
     list_rx = _rule(pats, "structure", "column_list")
     fig_rx = _rule(pats, "structure", "figure")
     note_rx = _rule(pats, "projects", "item_note")
-    lines = _lines(doc.text)
+    lines = lines_of(doc.text)
     out: list[ColumnBlock] = []
     i = 0
     while i < len(lines):
@@ -68,12 +68,12 @@ def column_blocks(doc: Doc) -> list[ColumnBlock]:
         if not m:
             continue
         title = m.group("title").strip()
-        block = ColumnBlock(label=f"专栏{m.group('number')}", title=title, zone=_zone_of(doc, title),
+        block = ColumnBlock(label=f"专栏{m.group('number')}", title=title, zone=zone_of(doc, title),
                             start=line.start, end=line.end)
         while i < len(lines):
             nxt = lines[i]
             lm = list_rx.match(nxt.text)
-            if not lm or _structural_kind(doc, nxt.text) or fig_rx.match(nxt.text.strip()):
+            if not lm or structural_kind(doc, nxt.text) or fig_rx.match(nxt.text.strip()):
                 break
             base = nxt.start + lm.start("items")
             items = []
@@ -108,8 +108,9 @@ class _Words:
 
     def __init__(self, patterns: PatternSet) -> None:
         w = lambda key: patterns.words("projects", key)  # noqa: E731
-        self.left = regex.compile(f"^(?:{patterns.alternation(w('left_triggers'))})")
-        self.modifiers = regex.compile(f"^(?:{patterns.alternation(w('left_modifiers'))})")
+        self.left = regex.compile(f"(?:{patterns.alternation(w('left_triggers'))})")
+        self.modifiers = regex.compile(f"(?:{patterns.alternation(w('left_modifiers'))})")
+        self.connectives = regex.compile(f"(?:{patterns.alternation(w('left_connectives'))})")
         self.right = regex.compile(f"(?:{patterns.alternation(w('right_triggers'))})")
         inner = patterns.alternation(w("inner_triggers"))
         self.inner = regex.compile(f"(?:{inner})" if inner else r"(?!)")
@@ -123,7 +124,9 @@ class _Words:
     def strip_left(self, text: str, start: int) -> tuple[str, int, bool]:
         """Strip trigger verbs and the adverbs before them from the left (实施重点X工程 keeps
         重点); says whether a verb was among them."""
-        pos, after_verb = 0, None
+        c = self.connectives.match(text)
+        pos = c.end() if c and c.end() < len(text) else 0
+        after_verb, plain = None, pos
         for _ in range(8):
             m = self.left.match(text, pos)
             if m and m.end() < len(text):
@@ -133,7 +136,7 @@ class _Words:
             if not m or m.end() >= len(text):
                 break
             pos = m.end()
-        cut = pos if after_verb is None else after_verb
+        cut = plain if after_verb is None else after_verb
         return text[cut:], start + cut, after_verb is not None
 
     def after_inner(self, text: str, start: int, keep: int) -> tuple[str, int]:
@@ -223,7 +226,8 @@ class ProjectExtractor:
         name, a = w.after_inner(grown, j, keep=(end - suffix_at) + 2)
         triggered = a > j
         name, a, verb = w.strip_left(name, a)
-        if not (triggered or verb):  # only what follows says it is a project: ask for more
+        triggered = triggered or verb
+        if not triggered:  # only what follows says it is a project: ask for more
             triggered = bool(w.right.match(text, end)) and len(name) - (end - suffix_at) >= 4
         quoted = suffix_at > a + 1 and text[suffix_at - 1] in "”\""
         quote = max(name.find("“"), name.find('"'))

@@ -25,6 +25,7 @@ from ..records import Statistic, Target
 from . import register
 from .numbers import NumberFinder, QuantityMention
 from .table_quantities import table_records
+from .time import find_time_expressions
 
 _TIME_PREFIX = regex.compile(
     r"^(?:(?:到|至|截至|截止|在|于|从|自)?(?:(?:19|20)[0-9]{2}|[一二][〇○零一二三四五六七八九]{3})年"
@@ -67,6 +68,7 @@ class QuantityReader:
 
     def __init__(self, patterns: PatternSet) -> None:
         w = lambda key: patterns.words("quantities", key)  # noqa: E731
+        alt = patterns.alternation
         self.finder = NumberFinder(patterns)
         self.level_verbs = _pairs(w("level_verbs"))
         self.after_qualifiers = _pairs(w("after_qualifiers"))
@@ -84,7 +86,11 @@ class QuantityReader:
         self._coordination = regex.compile(
             "(?P<resp>" + alt(w("respectively")) + ")|(?P<each>" + alt(w("each")) + ")")
         self._conjunction = regex.compile("(?:" + alt(w("conjunctions")) + ")")
-        alt = patterns.alternation
+        self._noun_after = regex.compile(
+            r"(?P<noun>[\p{Han}A-Za-z0-9.“”（）()]{2,16}?)(?=[,，。；;、:：!！?？\n]|$|"
+            + alt(w("after_noun_stops")) + ")")
+        self.rank_verbs = sorted(w("rank_verbs"), key=len, reverse=True)
+        self.rank_scopes = set(w("rank_scopes"))
         self._verb_tail = regex.compile("(?:" + alt(k for k, _ in self.level_verbs) + ")$")
         self._growth_tail = regex.compile("(?:" + alt(self.growth_words) + ")(?:了|到|至)?$")
 
@@ -192,10 +198,44 @@ class QuantityReader:
                 indicator = noun if noun.endswith("规模") else noun + "规模"
                 end = q.end + m.end()
                 ind_start = ind_start if ind_start is not None else q.start
+        if q.kind_hint == "count" and q.form != "rank":
+            # 39家新型研发机构 / 近7万家企业: the noun after the counter is what is counted
+            m = self._noun_after.match(text, end)
+            if m and not text.startswith(("以上", "以下", "左右"), end):
+                indicator, end = m.group("noun"), m.end()
+                ind_start = ind_start if ind_start is not None else q.start
+        if kind == "rank":
+            indicator = self._rank_indicator(body, indicator, previous)
+        elif kind == "share" and previous:
+            # 占全市55%、全省近1/10: the previous subject's share of a scope
+            scope = regex.sub(r"^(?:占|约占|分别占)", "", body.strip(_LEAD_PUNCT))
+            scope = regex.sub(r"(?:近|约|超过|不到|达)$", "", scope)
+            if scope in self.rank_scopes:
+                subject = regex.sub(r"占[^占]{1,12}比重$", "", previous)
+                indicator = f"{subject}占{scope}比重"
+        elif q.kind_hint == "multiple" and regex.search(r"(?:^|[是为])[\p{Han}]{0,12}的$", body) and previous:
+            indicator = previous  # 是全市的1.5倍: a multiple of the subject before
         if not indicator and previous:
             indicator = previous
         start = ind_start if ind_start is not None else q.start
         return _Reading(q, start, end, indicator, kind, qualifier, growth)
+
+    def _rank_indicator(self, body: str, indicator: str | None, previous: str | None) -> str | None:
+        """居全市第1位 -> <subject>全市排名; 跻身全国高新区综合实力前30强 -> 全国高新区综合实力排名."""
+        tail = body[-24:]
+        for verb in self.rank_verbs:
+            k = tail.rfind(verb)
+            if k >= 0:
+                subject_part, scope = tail[:k], tail[k + len(verb):]
+                break
+        else:
+            return indicator or previous
+        scope = scope.strip(_LEAD_PUNCT)
+        subject, _ = self._indicator(subject_part, 0)
+        subject = subject or regex.sub(r"占[^占]{1,12}比重$", "", previous or "")
+        if scope in self.rank_scopes or not scope:
+            return f"{subject}{scope}排名" if subject or scope else None
+        return f"{scope}排名"
 
     def _indicator(self, body: str, base: int) -> tuple[str | None, int | None]:
         s, e = 0, len(body)
@@ -271,6 +311,8 @@ class QuantityExtractor:
         targets = doc.records.setdefault("targets", [])
         statistics = doc.records.setdefault("statistics", [])
         skip = doc.table_ranges
+        if doc.time_expressions is None:  # the deadlines extractor is switched off
+            doc.time_expressions = find_time_expressions(doc)
         times = sorted(doc.time_expressions, key=lambda t: t.start)
         doc_year = doc.doc_date.year if doc.doc_date else None
         plan = doc.meta.get("plan_period")
@@ -293,35 +335,25 @@ class QuantityExtractor:
 
     # -- target or statistic ---------------------------------------------------------
     def _decide(self, doc: Doc, r: _Reading, ss: int, se: int, times, doc_year, plan) -> None:
+        """Target or statistic, and the year: from the time the number is bound to, cue words,
+        the heading it sits under, and the document's "now" (its date, else its plan's start)."""
         rd = self.reader
         text = doc.text
-        sentence_left = text[ss:r.q.start]
+        bound = self._binding(text, r, ss, times)
         clause_text = text[ss:r.end]
-        bound = None
-        for t in times:  # the nearest time expression before the number in its sentence
-            if ss <= t.start < r.q.start:
-                bound = t
-        if bound is None:
-            for t in times:  # or a deadline opening the paragraph / list it sits in
-                if t.is_deadline and t.start < ss and text.count("\n", t.start, ss) <= 1 \
-                        and text.rfind("\n", 0, ss) <= t.start:
-                    bound = t
         sentence = text[ss:se]
         future = any(c in clause_text for c in rd.future_cues) or "目标" in sentence
-        past = any(c in sentence_left[-40:] for c in rd.past_cues) or "了" in text[max(ss, r.q.start - 6):r.q.start]
+        past = any(c in text[ss:r.q.start][-40:] for c in rd.past_cues) \
+            or "了" in text[max(ss, r.q.start - 6):r.q.start]
         section = " ".join(doc.section_at(r.q.start))
         in_goals = any(w in section for w in rd.goal_headings)
         in_base = any(w in section for w in rd.base_headings)
-        year = None
-        if bound is not None:
-            year = bound.due_year
-            if bound.is_deadline:
-                r.is_target = True
-                r.deadline = bound.text
-            elif doc_year is not None and year is not None:
-                r.is_target = year > doc_year or (year == doc_year and future and not past)
-            else:
-                r.is_target = future and not past
+        now = doc_year if doc_year is not None else (plan[0] if plan else None)
+        year = bound.due_year if bound is not None else None
+        if bound is not None and year is not None and now is not None and year != now:
+            r.is_target = year > now
+        elif bound is not None:
+            r.is_target = bound.is_deadline or (future and not past)
         elif in_base:
             r.is_target = False
         elif in_goals:
@@ -331,9 +363,37 @@ class QuantityExtractor:
         else:
             r.is_target = future and (plan is not None or "力争" in clause_text or "目标" in clause_text
                                       or "到20" in clause_text or "预期" in clause_text)
-        if r.is_target and year is None and plan is not None and not in_base:
-            year = plan[1]
+        if r.is_target and bound is not None and bound.is_deadline:
+            r.deadline = bound.text
+        if year is None and plan is not None:
+            if r.is_target and not in_base:
+                year = plan[1]
+            elif not r.is_target and in_base:
+                year = plan[0] - 1  # 现拥有… in a plan's review: the year before the plan
         r.year = year
+
+    @staticmethod
+    def _binding(text: str, r: _Reading, ss: int, times):
+        """The time expression a number is bound to.
+
+        The nearest one before it in its sentence, except a comparison base (是“十二五”末的2.2倍,
+        比上年) unless the number follows it at once (由“十二五”末的9.8%); else a deadline that
+        opens the paragraph (到2025年： followed by a list of goals)."""
+        before = [t for t in times if ss <= t.start and t.end <= r.q.start]
+        if before:
+            last = before[-1]
+            if r.q.start - last.end <= 2:
+                return last
+            for t in reversed(before):
+                lead = text[max(ss, t.start - 2):t.start]
+                if not lead.endswith(("是", "比", "较", "由", "从", "与", "同", "于")):
+                    return t
+            return None
+        para_start = text.rfind("\n", 0, ss) + 1
+        for t in reversed(times):
+            if t.start < ss and t.is_deadline and t.start >= para_start:
+                return t
+        return None
 
     def _record(self, doc: Doc, r: _Reading):
         q = r.q

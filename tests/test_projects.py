@@ -1,0 +1,125 @@
+"""Projects: 专栏 list items and projects named in prose (patterns/projects.yaml)."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from policy_extract import Pipeline
+
+PIPE = Pipeline(extractors=["projects"])
+
+
+def names(text: str) -> list[str]:
+    return [p.name for p in PIPE(text).projects]
+
+
+COLUMN = (
+    "第三章 重点任务\n"
+    "专栏2  合肥高新区蜀山片区重点项目和重大平台\n"
+    "重点项目:量子精密测量产业园项目、智能语音基地二期项目、合肥微电子研究院项目（封装线、测试中心、材料实验室）等。\n"
+    "重大平台:长三角工业互联网公共服务平台、声学检测公共平台。\n"
+    "第四章 保障措施\n"
+)
+
+
+def test_column_items_with_category_column_and_zone():
+    doc = PIPE(COLUMN)
+    got = {(p.name, p.category, p.column, p.zone) for p in doc.projects}
+    assert got == {
+        ("量子精密测量产业园项目", "重点项目", "专栏2", "蜀山片区"),
+        ("智能语音基地二期项目", "重点项目", "专栏2", "蜀山片区"),
+        ("合肥微电子研究院项目(封装线、测试中心、材料实验室)", "重点项目", "专栏2", "蜀山片区"),
+        ("长三角工业互联网公共服务平台", "重大平台", "专栏2", "蜀山片区"),
+        ("声学检测公共平台", "重大平台", "专栏2", "蜀山片区"),
+    }
+
+
+def test_bracketed_components_are_one_item():
+    doc = PIPE(COLUMN)
+    item = next(p for p in doc.projects if p.name.startswith("合肥微电子研究院项目"))
+    assert item.components == ["封装线", "测试中心", "材料实验室"]
+
+
+def test_spans_quote_the_caller_string():
+    text = "  " + COLUMN.replace("、", "、 ")
+    for p in PIPE(text).projects:
+        assert text[p.span.start:p.span.end] == p.quote
+
+
+def test_trailing_note_after_last_item_is_dropped():
+    text = "专栏3  民生事业重点项目\n教育设施:实验小学新建项目、中学扩建项目等(详见示意图)\n"
+    assert names(text) == ["实验小学新建项目", "中学扩建项目"]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("重点推进滨江数字港、东湖生态科技岛、北塘物流中心等重点项目建设。",
+     ["滨江数字港", "东湖生态科技岛", "北塘物流中心"]),
+    ("宁德锂电、福耀玻璃三期等12个外资项目集中开工。", ["宁德锂电", "福耀玻璃三期"]),
+    ("实施金沙大道西延、港湾路贯通等工程。", ["金沙大道西延", "港湾路贯通"]),
+    ("加快实施城北片区雨污分流改造工程，改善人居环境。", ["城北片区雨污分流改造工程"]),
+    ("以“智汇长沙”数据中心项目为牵引，集聚数字企业。", ["“智汇长沙”数据中心项目"]),
+    ("全面推行以企业为主体的“百企上云”工程。", ["“百企上云”工程"]),
+    ("东站枢纽、滨湖商业街、金茂广场项目加快推进。", ["金茂广场项目"]),
+])
+def test_prose_projects(sentence, expected):
+    assert names(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    "今年全区共有79个重点项目开工建设。",
+    "坚持以项目为王，强化重大项目支撑。",
+    "鼓励企业与高校开展科研项目合作。",
+    "依托国家重型汽车工程技术研究中心开展攻关。",
+    "16个基建项目全面开工。",
+])
+def test_generic_project_phrases_are_not_projects(sentence):
+    assert names(sentence) == []
+
+
+def _timed(text: str) -> tuple[float, int]:
+    t0 = time.perf_counter()
+    n = len(PIPE(text).projects)
+    return time.perf_counter() - t0, n
+
+
+def test_adversarial_column_list_is_linear():
+    small = "专栏1  重点项目\n重点项目:" + "、".join(f"甲{i}项目" for i in range(2000)) + "等。\n"
+    big = "专栏1  重点项目\n重点项目:" + "、".join(f"甲{i}项目" for i in range(20000)) + "等。\n"
+    t_small, n_small = _timed(small)
+    t_big, n_big = _timed(big)
+    assert (n_small, n_big) == (2000, 20000)
+    assert t_big < 40 * t_small + 1.0  # 10x the input, far less than 100x the time
+
+
+def test_adversarial_separators_are_linear():
+    small = "推进" + "、" * 5000 + "等重点项目。"
+    big = "推进" + "、" * 50000 + "等重点项目。"
+    t_small, _ = _timed(small)
+    t_big, _ = _timed(big)
+    assert t_big < 40 * t_small + 1.0
+
+
+@pytest.mark.parametrize("text", ["", "项目", "等项目", "专栏", "专栏1\n:", "“工程", "（项目）等重点项目", "\x00等工程"])
+def test_never_crashes(text):
+    doc = PIPE(text)
+    assert not [w for w in doc.warnings if w.code == "stage_failed"]
+
+
+def test_dev_corpus_floor(shared_dev):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("score", shared_dev.parent / "score.py")
+    score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score)
+    tp = gold_n = pred_n = 0
+    for gold_path in sorted((shared_dev / "gold").glob("*.json")):
+        import json
+
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        text = (shared_dev / "texts" / f"{gold_path.stem}.txt").read_text(encoding="utf-8")
+        pred = {"projects": [p.name for p in PIPE(text).projects]}
+        r = score.score_doc({"projects": gold.get("projects")}, {**{f: [] for f in score.FIELDS}, **pred})
+        tp, gold_n, pred_n = tp + r["projects"]["tp"], gold_n + r["projects"]["gold"], pred_n + r["projects"]["pred"]
+    _, _, f1 = score.prf(tp, gold_n, pred_n)
+    assert f1 >= 0.95
