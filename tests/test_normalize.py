@@ -24,8 +24,7 @@ NORMALIZE = Normalizer(load_patterns())
     ("增长了600807人", "增长了600807人"),                               # six digits that are a number
 ])
 def test_normalised_text(raw, expected):
-    text, _ = NORMALIZE(raw)
-    assert text == expected
+    assert NORMALIZE(raw).text == expected
 
 
 @pytest.mark.parametrize("raw,piece", [
@@ -34,7 +33,7 @@ def test_normalised_text(raw, expected):
     ("<div>济南高新600807)区有企业100家</div>", "100家"),
 ])
 def test_offsets_point_back_into_the_input(raw, piece):
-    text, offsets = NORMALIZE(raw)
+    text, offsets, _ = NORMALIZE(raw)
     folded = piece.translate(NORMALIZE.fold_table)
     i = text.index(folded)
     s, e = offsets.to_original(i, i + len(folded))
@@ -44,7 +43,7 @@ def test_offsets_point_back_into_the_input(raw, piece):
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("<>/&;#ab 达到2025年亿元\n\r\ufeff\u200b600807)区“”pdiv")), max_size=80))
 def test_offset_map_is_monotone_and_in_bounds(raw):
-    text, offsets = NORMALIZE(raw)
+    text, offsets, _ = NORMALIZE(raw)
     last = 0
     for i in range(len(text)):
         s, e = offsets.to_original(i, i + 1)
@@ -60,3 +59,23 @@ def test_every_quote_is_the_input_at_its_span(raw):
     for field in ("targets", "statistics", "deadlines", "entities", "projects"):
         for record in getattr(doc, field):
             assert raw[record.span.start:record.span.end] == record.quote
+
+
+def test_traditional_text_is_read_as_simplified_one_for_one():
+    raw = "到2027年，全市汽車產量達到250萬輛，規模以上工業企業超過1.2萬家。"
+    out = NORMALIZE(raw)
+    assert out.script == "traditional"
+    assert out.text == "到2027年,全市汽车产量达到250万辆,规模以上工业企业超过1.2万家。"
+    assert len(out.text) == len(raw)
+
+
+def test_simplified_text_is_left_alone():
+    raw = "坚持显著成效，乾坤朗朗，著力推进。"
+    assert NORMALIZE(raw).script == "simplified"
+
+
+def test_traditional_records_keep_the_written_forms():
+    doc = policy_extract.extract("到2027年，全市汽車產量達到250萬輛，規模以上工業企業超過1.2萬家。")
+    got = [(t.indicator, t.value, t.unit, t.year) for t in doc.targets]
+    assert got == [("汽車產量", 250, "萬輛", 2027), ("規模以上工業企業", 1.2, "萬家", 2027)]
+    assert doc.targets[0].base_value == 2_500_000

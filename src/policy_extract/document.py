@@ -46,6 +46,8 @@ class Doc:
     doc_date_source: str = "none"
     normalized: str = ""
     """normalised text before boilerplate was blanked"""
+    script: str = "simplified"
+    """"traditional" when the input was read through the traditional->simplified table"""
     meta: dict[str, Any] = field(default_factory=dict)
     outline: Any = None  # records.Outline once structure has run
     section_marks: list[SectionMark] = field(default_factory=list)
@@ -68,6 +70,16 @@ class Doc:
 
     def quote(self, span: Span) -> str:
         return self.source[span.start:span.end]
+
+    def surface(self, start: int, end: int, text: str | None = None) -> str:
+        """The input as written at normalised ``[start, end)`` when it is the same word
+        (traditional characters kept as written); else the normalised text."""
+        normal = self.text[start:end] if text is None else text
+        if self.script == "simplified":
+            return normal
+        s, e = self.offsets.to_original(start, end)
+        written = self.source[s:e]
+        return written if len(written) == len(normal) else normal
 
     def located(self, start: int, end: int) -> dict[str, Any]:
         """The common fields of a record found at normalised ``[start, end)``."""

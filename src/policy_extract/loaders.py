@@ -533,7 +533,7 @@ def _read_pdf(data: bytes, name: str) -> tuple[str, tuple[int, ...]]:
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise DocumentReadError(name, "encrypted PDF (a password is needed)") from exc
     except Exception as exc:  # noqa: BLE001
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+        if _is_encryption_error(exc):
             raise DocumentReadError(name, "encrypted PDF (a password is needed)") from exc
         raise DocumentReadError(name, f"damaged PDF: {type(exc).__name__}: {exc}") from exc
     parts: list[str] = []
@@ -556,6 +556,21 @@ def _read_pdf(data: bytes, name: str) -> tuple[str, tuple[int, ...]]:
             parts.append(text)
             offset += len(text)
     return "".join(parts), tuple(starts)
+
+
+def _is_encryption_error(exc: BaseException) -> bool:
+    """pdfplumber wraps pdfminer's errors: look through the wrapper's args and its chain."""
+    seen: list[object] = [exc]
+    while seen:
+        e = seen.pop()
+        if not isinstance(e, BaseException):
+            continue
+        if "password" in type(e).__name__.lower() or "encrypt" in type(e).__name__.lower() \
+                or "password" in str(e).lower():
+            return True
+        seen.extend(a for a in e.args if isinstance(a, BaseException))
+        seen.extend(x for x in (e.__cause__, e.__context__) if x is not None and x is not e)
+    return False
 
 
 def _pdf_page_text(page: Any) -> str:

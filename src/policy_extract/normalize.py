@@ -7,11 +7,19 @@ so every output character records the original span it came from (``OffsetMap``)
 from __future__ import annotations
 
 import html
+from typing import NamedTuple
 
 import regex
 
 from .offsets import OffsetMap, OffsetMapBuilder
 from .patterns import PatternSet
+
+class Normalized(NamedTuple):
+    text: str
+    offsets: OffsetMap
+    script: str
+    """"simplified", or "traditional" when the text was folded to simplified characters"""
+
 
 # full-width ASCII block U+FF01..U+FF5E -> U+0021..U+007E
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -42,11 +50,35 @@ class Normalizer:
                 raise ValueError(f"normalize.yaml fold_pairs: {pair!r} is not two characters")
             table[ord(pair[0])] = pair[1]
         self.fold_table = table
+        self.t2s: dict[int, str] = {}
+        for item in patterns.words("traditional", "pairs") if "traditional" in patterns.files else []:
+            for pair in item.split():
+                if len(pair) == 2:
+                    self.t2s[ord(pair[0])] = pair[1]
+        detection = next((e for e in patterns.entries("traditional") if e.get("name") == "detection"), {}) \
+            if "traditional" in patterns.files else {}
+        self.min_share = float(detection.get("min_share", 0.03))
+        self.min_count = int(detection.get("min_count", 8))
+        self._han = regex.compile(r"\p{Han}")
         # texts with none of these need no rule pass (a cheap prefilter; the rules decide)
         self.has_markup = regex.compile(
             r"[<&\ufeff\u200b\u200c\u200d\u2060\u00ad\r]|[0-9]{6}\)|\p{Han}[ \t]*\n[ \t\n]{0,6}\p{Han}")
 
-    def __call__(self, text: str) -> tuple[str, OffsetMap]:
+    def __call__(self, text: str) -> Normalized:
+        folded, offsets = self._rules(text)
+        if self.t2s and self._is_traditional(folded):
+            return Normalized(folded.translate(self.t2s), offsets, "traditional")
+        return Normalized(folded, offsets, "simplified")
+
+    def _is_traditional(self, text: str) -> bool:
+        sample = text[:200_000]
+        han = len(self._han.findall(sample))
+        if not han:
+            return False
+        hits = sum(1 for ch in sample if ord(ch) in self.t2s)
+        return hits >= self.min_count and hits / han >= self.min_share
+
+    def _rules(self, text: str) -> tuple[str, OffsetMap]:
         if self.pattern is None or not self.has_markup.search(text):
             return text.translate(self.fold_table), OffsetMap.identity(len(text))
         out = OffsetMapBuilder(text)

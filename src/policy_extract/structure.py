@@ -309,7 +309,7 @@ def find_metadata(doc: Doc) -> None:
                     meta["issuer"] = m.group("issuer").strip()
                     meta["title"] = m.group(0).strip()
                 elif "title" in m.groupdict():
-                    meta["title"] = m.group("title").strip()
+                    meta["title"] = m.group(0).strip()  # with its bracketed period, if any
             elif field == "plan_period":
                 continue  # read from the title below, not from plans the text cites
             if field != "signed_date":

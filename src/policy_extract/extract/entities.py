@@ -67,33 +67,71 @@ class Boundaries:
         self.multi = regex.compile(f"(?:{_alt(patterns, [t for t in triggers if len(t) > 1])})")
         inner = set(w("company_name_words"))
         self.multi_company = regex.compile(
-            f"(?:{_alt(patterns, [t for t in triggers if len(t) > 1 and t not in inner])})")
+            f"(?:{_alt(patterns, [t for t in triggers if len(t) > 1 and t not in inner] + w('company_triggers'))})")
         self.single = set(t for t in triggers if len(t) == 1)
+        self.conjunctions = set(w("conjunctions"))
         self.stop_pos = set(w("stop_pos")) - {"v", "vd"}
         self.proper_pos = set(w("proper_pos"))
         self.keep = set(w("keep_pos_words"))
-        parks = patterns.words("entities/parks", "suffixes")
-        self.barrier = regex.compile(f"(?:{_alt(patterns, parks)})")
+        self.place_stop_pos = set(w("place_stop_pos"))
+        pw = lambda key: patterns.words("entities/parks", key)  # noqa: E731
+        self.place_suffixes = set(pw("place_suffixes"))
+        self.barrier = regex.compile(f"(?:{_alt(patterns, pw('suffixes'))})")
+        self.barrier_for = set(pw("subarea_suffixes"))
+        legal = patterns.words("entities/enterprises", "legal_forms")
+        self.company_barrier = regex.compile(
+            f"(?:{_alt(patterns, [x for x in legal if len(x) >= 4])})")
+        self._cache: dict[str, list] = {}
 
-    def _pos_cut(self, toks: list, start: int) -> int:
-        """Cut after the last function word; after a verb only when a proper name follows
-        (促进|济南高新区, not 北斗|导航|信息产业园)."""
-        cut = start
-        for i, tok in enumerate(toks):
+    def tokens(self, doc: Doc, start: int, end: int) -> list:
+        """Tokens of ``text[start:end]``, cached by their text across documents (names and
+        their left contexts recur), shifted to ``start``."""
+        key = doc.text[start:end]
+        toks = self._cache.get(key)
+        if toks is None:
+            toks = list(doc.segmenter.cut(key))  # type: ignore[union-attr]
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            self._cache[key] = toks
+        return [t.shifted(start) for t in toks]
+
+    def _is_proper(self, tok) -> bool:
+        pos = tok.pos or ""
+        return pos[:2] in self.proper_pos or pos == "eng"
+
+    def _pos_cut(self, toks: list, start: int, place: bool) -> int:
+        """Walk the left part from the suffix leftwards; the name starts after the first token
+        that cannot be part of it: a trigger, a function word, or a verb/adjective. A verb
+        ends a name only where a proper name follows it (促进|济南高新区, but
+        北斗导航信息产业园), except before a zone suffix (`place_suffixes`), whose distinctive
+        part is a place name (健全|高新区). A conjunction (与, 及, 和) joins two common nouns
+        inside one name (医美与康复设备产业园) but separates two proper names."""
+        proper_right = False
+        for i in range(len(toks) - 1, -1, -1):
+            tok = toks[i]
             pos = tok.pos or ""
             if tok.text in self.keep or tok.text in _OPEN + _CLOSE + "·-\"":
                 continue
+            if tok.text in self.conjunctions:
+                if proper_right or i == len(toks) - 1 or place:
+                    return tok.end
+                continue
             if tok.text in self.single:
-                cut = tok.end
-            elif pos.startswith("v"):
-                nxt = toks[i + 1].pos or "" if i + 1 < len(toks) else ""
-                if len(toks) == 1 or nxt[:2] in self.proper_pos:
-                    cut = tok.end
+                return tok.end
+            if pos.startswith("v") or pos in ("a", "ad", "ag"):
+                if place and pos in self.place_stop_pos:
+                    return tok.end
+                nxt = toks[i + 1] if i + 1 < len(toks) else None
+                if pos[:1] == "v" and (len(toks) == 1 or (nxt is not None and self._is_proper(nxt))):
+                    return tok.end
             elif pos[:2] in self.stop_pos or pos[:1] in self.stop_pos:
-                cut = tok.end
-        return cut
+                return tok.end
+            if self._is_proper(tok):
+                proper_right = True
+        return start
 
-    def name_start(self, doc: Doc, floor: int, suffix_start: int, company: bool = False) -> int:
+    def name_start(self, doc: Doc, floor: int, suffix_start: int, company: bool = False,
+                   suffix: str = "") -> int:
         """Where the name whose suffix starts at ``suffix_start`` begins. Company names keep
         words such as 投资, 管理 and are not cut by part of speech (they are mostly unknown
         words to a segmenter)."""
@@ -116,17 +154,19 @@ class Boundaries:
         last = None
         for m in (self.multi_company if company else self.multi).finditer(prefix):
             last = m
-        for m in self.barrier.finditer(prefix) if not company else ():  # another park ends here: 高新区|孙村片区
-            if m.end() < len(prefix) and (last is None or m.end() > last.end()):
+        # another name ends here: 高新区|孙村片区 (a sub-area), …有限公司|控股 (a company)
+        barrier = self.company_barrier if company else (self.barrier if suffix in self.barrier_for else None)
+        for m in barrier.finditer(prefix) if barrier is not None else ():
+            if m.end() < len(prefix) + (1 if company else 0) and (last is None or m.end() > last.end()):
                 last = m
         if last is not None:
             j += last.end()
         if suffix_start - j > 1 and doc.segmenter is not None:
-            toks = doc.tokens(j, suffix_start)
+            toks = self.tokens(doc, j, suffix_start)
             if company:
-                j = max([j] + [t.end for t in toks if t.text in self.single])
+                j = max([j] + [t.end for t in toks if t.text in self.single or t.text in self.conjunctions])
             else:
-                j = self._pos_cut(toks, j)
+                j = self._pos_cut(toks, j, suffix in self.place_suffixes)
         # a name does not start inside quotes or brackets it does not close
         while j < suffix_start and text[j] in ")）”":
             j += 1
@@ -200,7 +240,7 @@ class EntityExtractor:
                     # 研究院 in 研究院有限公司: the longer suffix decides
                     if self.suffix_rx.match(text, m.end()):
                         continue
-                a = self.bounds.name_start(doc, s, m.start(), company=label == "enterprise")
+                a = self.bounds.name_start(doc, s, m.start(), company=label == "enterprise", suffix=m.group())
                 c = self._check(text[a:m.end()], label, m.start() - a)
                 if c:
                     out.append(Candidate(c, label, m.end() - len(c), m.end()))

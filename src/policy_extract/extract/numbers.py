@@ -108,8 +108,8 @@ class NumberFinder:
         value = parse_cn_number(m.group("num")) if is_cn else parse_arabic(m.group("num"))
         if value is None:
             return None
-        if is_cn and value == 1 and not mag_word:
-            return None  # 一个 / 一批: an article, not a count
+        if is_cn and not mag_word and (value <= 1 or (unit or "").endswith("元") and value < 10):
+            return None  # 一个 / 零部件 / 三元材料: words, not quantities
         value_max = None
         if m.group("num2"):
             n2 = m.group("num2")

@@ -52,6 +52,8 @@ class _Reading:
     year: int | None = None
     is_target: bool = False
     deadline: str | None = None
+    ind_span: tuple[int, int] | None = None
+    """where the indicator is written, when it is taken from the text as is"""
     notes: list[str] = field(default_factory=list)
 
 
@@ -130,12 +132,12 @@ class QuantityReader:
         parts = [context + p if p in self.not_indicators and context else p for p in parts]
         if m.group("resp") and len(parts) == len(readings):
             for r, p in zip(readings, parts):
-                r.indicator = p
+                r.indicator, r.ind_span = p, None
             return readings
         if m.group("each") and len(readings) == 1:
             out = []
             for p in parts:
-                r = _Reading(**{**first.__dict__, "indicator": p})
+                r = _Reading(**{**first.__dict__, "indicator": p, "ind_span": None})
                 out.append(r)
             return out
         return readings
@@ -191,6 +193,7 @@ class QuantityReader:
         if q.value_max is not None:
             qualifier = "range"
         indicator, ind_start = self._indicator(body, seg_start)
+        ind_span = (ind_start, ind_start + len(indicator)) if indicator and ind_start is not None else None
         if q.kind_hint == "scale":  # 千亿级核电装备产业集群 -> 核电装备产业集群规模
             m = regex.match(r"级(?P<noun>[^，,。；;、：:\n“”]{2,20})", text[q.end:q.end + 22])
             if m:
@@ -203,6 +206,7 @@ class QuantityReader:
             m = self._noun_after.match(text, end)
             if m and not text.startswith(("以上", "以下", "左右"), end):
                 indicator, end = m.group("noun"), m.end()
+                ind_span = (m.start("noun"), m.end("noun"))
                 ind_start = ind_start if ind_start is not None else q.start
         if kind == "rank":
             indicator = self._rank_indicator(body, indicator, previous)
@@ -218,7 +222,9 @@ class QuantityReader:
         if not indicator and previous:
             indicator = previous
         start = ind_start if ind_start is not None else q.start
-        return _Reading(q, start, end, indicator, kind, qualifier, growth)
+        if ind_span is not None and text[ind_span[0]:ind_span[1]] != indicator:
+            ind_span = None
+        return _Reading(q, start, end, indicator, kind, qualifier, growth, ind_span=ind_span)
 
     def _rank_indicator(self, body: str, indicator: str | None, previous: str | None) -> str | None:
         """居全市第1位 -> <subject>全市排名; 跻身全国高新区综合实力前30强 -> 全国高新区综合实力排名."""
@@ -297,6 +303,14 @@ class QuantityReader:
                 a.indicator = a.indicator or b.indicator
 
 
+def _names_a_document(text: str, ss: int, t) -> bool:
+    """《…三年行动计划(2023—2025年)》: the years of a cited plan, not a time the number is bound to."""
+    left = text[ss:t.start]
+    if left.count("《") > left.count("》"):
+        return True
+    return bool(regex.search(r"(?:规划|计划|方案|纲要|意见|办法)[(（]$", left))
+
+
 @register("targets")
 class QuantityExtractor:
     """Targets and statistics from prose (tables: ``tables.py``)."""
@@ -340,6 +354,8 @@ class QuantityExtractor:
         rd = self.reader
         text = doc.text
         bound = self._binding(text, r, ss, times)
+        if bound is None:
+            bound = self._section_deadline(doc, r.q.start, times)
         clause_text = text[ss:r.end]
         sentence = text[ss:se]
         future = any(c in clause_text for c in rd.future_cues) or "目标" in sentence
@@ -379,7 +395,7 @@ class QuantityExtractor:
         The nearest one before it in its sentence, except a comparison base (是“十二五”末的2.2倍,
         比上年) unless the number follows it at once (由“十二五”末的9.8%); else a deadline that
         opens the paragraph (到2025年： followed by a list of goals)."""
-        before = [t for t in times if ss <= t.start and t.end <= r.q.start]
+        before = [t for t in times if ss <= t.start and t.end <= r.q.start and not _names_a_document(text, ss, t)]
         if before:
             last = before[-1]
             if r.q.start - last.end <= 2:
@@ -392,18 +408,48 @@ class QuantityExtractor:
         para_start = text.rfind("\n", 0, ss) + 1
         for t in reversed(times):
             if t.start < ss and t.is_deadline and t.start >= para_start:
-                return t
+                opens = t.start - para_start <= 3  # 到2025年，… opens the paragraph
+                # 今年…主要预期目标是：A；B；C — a list introduced by a colon after the time
+                intro = regex.search(r"[:：][^。！？!?\n]*$", text[t.end:ss])
+                return t if opens or intro else None
+        return None
+
+    @staticmethod
+    def _section_deadline(doc: Doc, pos: int, times):
+        """（二）主要目标。到2026年，…  1. … 2. …: the deadline that opens an enclosing section
+        (the innermost two levels below a chapter) governs the goals listed in it."""
+        marks = [m for m in doc.section_marks if m.start <= pos]
+        if not marks:
+            return None
+        tried = 0
+        level = 10**6
+        for m in reversed(marks):
+            if m.level >= level:
+                continue
+            level = m.level
+            if m.level <= 1 or tried >= 2:
+                break
+            tried += 1
+            for t in times:
+                if m.start <= t.start < pos and t.is_deadline and not t.relative:
+                    lead = doc.text[max(m.start, t.start - 2):t.start]
+                    if t.start - m.start <= 40 or regex.search(r"[。\n]\s*$", lead) or lead == "":
+                        return t
         return None
 
     def _record(self, doc: Doc, r: _Reading):
         q = r.q
+        unit = q.unit
+        if unit and doc.text[q.end - len(unit):q.end] == unit:
+            unit = doc.surface(q.end - len(unit), q.end, unit)  # as written (萬家 in a repost)
+        indicator = doc.surface(*r.ind_span, r.indicator) if r.ind_span else r.indicator
         fields = dict(
             **doc.located(r.start, r.end),
             extractor=self.name,
-            indicator=r.indicator,
+            indicator=indicator,
             value=to_float(q.value),
             value_max=to_float(q.value_max) if q.value_max is not None else None,
-            unit=q.unit,
+            unit=unit,
             base_value=to_float(q.base_value),
             base_unit=q.base_unit,
             year=r.year if r.year is not None and 1900 <= r.year <= 2100 else None,

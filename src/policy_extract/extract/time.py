@@ -465,7 +465,8 @@ class DeadlineExtractor:
             if f.plain and f.years and f.years[0] in stated:
                 continue
             try:
-                out.append(Deadline(text=e.text, start=e.start_date, end=e.end_date, relative=e.relative,
+                out.append(Deadline(text=doc.surface(e.start, e.end, e.text), start=e.start_date,
+                                    end=e.end_date, relative=e.relative,
                                     resolved=f.resolved, extractor=self.name,
                                     **doc.located(e.start, e.end)))
             except ValueError:
