@@ -118,6 +118,14 @@ def test_html_with_main_element_takes_the_main_content_and_the_h1(tmp_path: Path
     assert "正文内容。" in text and "侧边推荐" not in text
 
 
+def test_html_wrapper_with_a_noisy_class_name_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "wrapped.html"
+    path.write_text('<html><body><div class="page nav-open"><div class="menu">菜单</div>'
+                    "<p>" + "正文内容。" * 20 + "</p></div></body></html>", encoding="utf-8")
+    text = read_text(path)
+    assert "正文内容。" in text and "菜单" not in text
+
+
 def test_html_sniffed_without_a_suffix(tmp_path: Path) -> None:
     path = tmp_path / "download"
     path.write_text("<!doctype html><html><body><p>正文</p><script>x()</script></body></html>", "utf-8")

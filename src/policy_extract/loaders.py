@@ -327,10 +327,13 @@ def html_to_text(markup: str) -> str:
     for sel in _DROP_SELECTORS:
         for node in root.css(sel):
             node.decompose()
+    total = len(_WS.sub("", root.text(separator="") or ""))
     for node in root.css("[class], [id]"):
         names = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
         if _NOISE_NAME.search(names) and node.tag not in ("body", "html"):
-            node.decompose()
+            # a wrapper that merely carries such a name (class="page nav-open") holds the page: keep it
+            if len(_WS.sub("", node.text(separator="") or "")) <= 0.5 * total:
+                node.decompose()
     main = _main_node(root)
     lines = _render_lines(main)
     if main is not root:

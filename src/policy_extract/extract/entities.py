@@ -51,6 +51,7 @@ class _Grammar:
     min_prefix: int
     standalone: set[str]
     not_endings: tuple[str, ...]
+    lead: regex.Pattern
 
 
 def _alt(patterns: PatternSet, words: Iterable[str]) -> str:
@@ -76,8 +77,15 @@ class Boundaries:
         self.place_stop_pos = set(w("place_stop_pos"))
         pw = lambda key: patterns.words("entities/parks", key)  # noqa: E731
         self.place_suffixes = set(pw("place_suffixes"))
-        self.barrier = regex.compile(f"(?:{_alt(patterns, pw('suffixes'))})")
+        self.barrier = regex.compile(f"(?:{_alt(patterns, pw('suffixes') + pw('barriers'))})")
         self.barrier_for = set(pw("subarea_suffixes"))
+        ends = list(pw("suffixes")) + list(patterns.words("entities/enterprises", "suffixes")) + \
+            list(patterns.words("entities/institutions", "suffixes"))
+        self.any_suffix = regex.compile(f"(?:{_alt(patterns, ends)})$")
+        self.company_end = regex.compile(
+            f"(?:{_alt(patterns, patterns.words('entities/enterprises', 'park_owner_suffixes'))})")
+        self.verb_stop_suffixes = set(pw("verb_stop_suffixes"))
+        self.standalone = set(pw("standalone"))
         legal = patterns.words("entities/enterprises", "legal_forms")
         self.company_barrier = regex.compile(
             f"(?:{_alt(patterns, [x for x in legal if len(x) >= 4])})")
@@ -99,39 +107,68 @@ class Boundaries:
         pos = tok.pos or ""
         return pos[:2] in self.proper_pos or pos == "eng"
 
-    def _pos_cut(self, toks: list, start: int, place: bool) -> int:
+    def _pos_cut(self, toks: list, start: int, place: bool, verbs_stop: bool = False) -> int:
         """Walk the left part from the suffix leftwards; the name starts after the first token
         that cannot be part of it: a trigger, a function word, or a verb/adjective. A verb
         ends a name only where a proper name follows it (促进|济南高新区, but
         北斗导航信息产业园), except before a zone suffix (`place_suffixes`), whose distinctive
         part is a place name (健全|高新区). A conjunction (与, 及, 和) joins two common nouns
-        inside one name (医美与康复设备产业园) but separates two proper names."""
-        proper_right = False
+        inside one name (医美与康复设备产业园), unless a name ends before it, it stands next to
+        the suffix, or the suffix is a zone's (济南高新区与|章锦综合保税区)."""
+        conj_end = None  # where the name starts if no name word stands left of a conjunction
+        left_words = 0  # name words accepted left of the last conjunction
         for i in range(len(toks) - 1, -1, -1):
             tok = toks[i]
             pos = tok.pos or ""
             if tok.text in self.keep or tok.text in _OPEN + _CLOSE + "·-\"":
                 continue
             if tok.text in self.conjunctions:
-                if proper_right or i == len(toks) - 1 or place:
+                if place or i == len(toks) - 1 or i == 0 or self.ends_name("".join(t.text for t in toks[:i])):
                     return tok.end
+                conj_end, left_words = tok.end, 0
                 continue
+            stop = False
             if tok.text in self.single:
-                return tok.end
-            if pos.startswith("v") or pos in ("a", "ad", "ag"):
-                if place and pos in self.place_stop_pos:
-                    return tok.end
+                stop = True
+            elif pos.startswith("v") or pos in ("a", "ad", "ag"):
                 nxt = toks[i + 1] if i + 1 < len(toks) else None
-                if pos[:1] == "v" and (len(toks) == 1 or (nxt is not None and self._is_proper(nxt))):
-                    return tok.end
+                if (place or verbs_stop) and pos in self.place_stop_pos:
+                    stop = True
+                elif pos[:1] == "v" and (len(toks) == 1 or (nxt is not None and self._is_proper(nxt))):
+                    stop = True
             elif pos[:2] in self.stop_pos or pos[:1] in self.stop_pos:
-                return tok.end
-            if self._is_proper(tok):
-                proper_right = True
-        return start
+                stop = True
+            elif place and pos in ("n", "vn") and len(tok.text) >= 2 and i == len(toks) - 1:
+                stop = True  # a common noun is no place name: 产业项目|高新区
+            if stop:
+                return conj_end if conj_end is not None and left_words == 0 else tok.end
+            left_words += 1
+        return start if conj_end is None or left_words else conj_end
+
+    def ends_name(self, word: str) -> bool:
+        """Does ``word`` end with a park, company or institution suffix (a name ends here)?"""
+        return bool(self.any_suffix.search(word))
+
+    def _conjunction_cut(self, text: str, start: int, end: int) -> int:
+        """After the last 与/和/及 inside ``text[start:end]`` that follows a complete name
+        (智能装备城和|临空经济区): two names joined, not one."""
+        cut = start
+        for k in range(start, end):
+            if text[k] in self.conjunctions and self.any_suffix.search(text, start, k):
+                cut = k + 1
+        return cut
+
+    def _company_suffix(self, text: str, start: int, end: int) -> str:
+        m = self.company_end.search(text, start, end)
+        best = ""
+        while m is not None:
+            if m.end() == end:
+                best = m.group() if len(m.group()) > len(best) else best
+            m = self.company_end.search(text, m.start() + 1, end)
+        return best
 
     def name_start(self, doc: Doc, floor: int, suffix_start: int, company: bool = False,
-                   suffix: str = "") -> int:
+                   suffix: str = "", suffix_end: int | None = None) -> int:
         """Where the name whose suffix starts at ``suffix_start`` begins. Company names keep
         words such as 投资, 管理 and are not cut by part of speech (they are mostly unknown
         words to a segmenter)."""
@@ -154,19 +191,50 @@ class Boundaries:
         last = None
         for m in (self.multi_company if company else self.multi).finditer(prefix):
             last = m
-        # another name ends here: 高新区|孙村片区 (a sub-area), …有限公司|控股 (a company)
-        barrier = self.company_barrier if company else (self.barrier if suffix in self.barrier_for else None)
-        for m in barrier.finditer(prefix) if barrier is not None else ():
-            if m.end() < len(prefix) + (1 if company else 0) and (last is None or m.end() > last.end()):
-                last = m
+        # another name ends here: 高新区|孙村片区 (a sub-area), …有限公司|控股 (a company);
+        # before other suffixes only where a proper name follows the zone (浒关开发区|莱克工业园,
+        # but 醴陵经济开发区陶瓷产业园 is one name)
+        zone_end = None
+        if company:
+            for m in self.company_barrier.finditer(prefix):
+                if last is None or m.end() > last.end():
+                    last = m
+        else:
+            for m in self.barrier.finditer(prefix):
+                if (last is None or m.end() > last.end()) and (m.end() < len(prefix) or suffix in self.barrier_for):
+                    zone_end = j + m.end()
         if last is not None:
             j += last.end()
+        if zone_end is not None and zone_end > j:
+            if zone_end == suffix_start:  # 高新区|中心区, but 创新谷片区 and 中科院科创城片区
+                if suffix in self.standalone:
+                    j = zone_end
+            elif suffix in self.barrier_for:
+                j = zone_end
+            elif doc.segmenter is not None:
+                after = self.tokens(doc, zone_end, suffix_start)
+                if after and (after[0].pos or "")[:2] in self.proper_pos and (after[0].pos or "") != "eng":
+                    j = zone_end
+        if not company:
+            j = max(j, self._conjunction_cut(text, j, suffix_start))
+            owner = self.company_end.search(text, j, suffix_start)
+            if owner is not None:  # a company's park (山东高速信息集团智能交通产业园): the
+                # company's own boundary holds, not the part of speech of its words
+                last_end = owner.end()
+                for m in self.company_end.finditer(text, j, suffix_start):
+                    last_end = m.end()
+                c = self.name_start(doc, j, last_end - len(self._company_suffix(text, j, last_end)), company=True)
+                if c < last_end - 1:
+                    return c
         if suffix_start - j > 1 and doc.segmenter is not None:
-            toks = self.tokens(doc, j, suffix_start)
             if company:
+                toks = self.tokens(doc, j, suffix_start)
                 j = max([j] + [t.end for t in toks if t.text in self.single or t.text in self.conjunctions])
             else:
-                j = self._pos_cut(toks, j, suffix in self.place_suffixes)
+                # segment with the suffix, so a word across the suffix is not split (算谷)
+                toks = [t for t in self.tokens(doc, j, suffix_end or suffix_start) if t.end <= suffix_start]
+                j = self._pos_cut(toks, j, suffix in self.place_suffixes,
+                                  verbs_stop=suffix in self.verb_stop_suffixes) if toks else j
         # a name does not start inside quotes or brackets it does not close
         while j < suffix_start and text[j] in ")）”":
             j += 1
@@ -194,7 +262,8 @@ class EntityExtractor:
                 generic=regex.compile(f"(?:{generic}){{0,8}}"),
                 min_prefix=int((words.get("min_prefix") or ["1"])[0]),
                 standalone=set(words.get("standalone", [])),
-                not_endings=tuple(words.get("not_endings", [])))
+                not_endings=tuple(words.get("not_endings", [])),
+                lead=regex.compile(f"(?:{_alt(patterns, words.get('generic_leads', []))})+"))
         self.suffix_label = suffix_label
         self.suffix_rx = regex.compile(f"(?:{_alt(patterns, suffix_label)})")
         self.shape_rules = [(patterns.compile_rule(r), lab) for lab in ("park", "enterprise")
@@ -240,13 +309,17 @@ class EntityExtractor:
                     # 研究院 in 研究院有限公司: the longer suffix decides
                     if self.suffix_rx.match(text, m.end()):
                         continue
-                a = self.bounds.name_start(doc, s, m.start(), company=label == "enterprise", suffix=m.group())
+                a = self.bounds.name_start(doc, s, m.start(), company=label == "enterprise",
+                                          suffix=m.group(), suffix_end=m.end())
                 c = self._check(text[a:m.end()], label, m.start() - a)
                 if c:
                     out.append(Candidate(c, label, m.end() - len(c), m.end()))
             for rx, label in self.shape_rules:
                 for m in rx.finditer(text, s, e):
-                    out.append(Candidate(m.group(), label, m.start(), m.end()))
+                    a = m.start()
+                    for t in self.bounds.multi.finditer(text, m.start(), max(m.start(), m.end() - 4)):
+                        a = t.end()  # a lazy shape may start at a trigger: 加快建设|科创金融改革试验区CTD片区
+                    out.append(Candidate(text[a:m.end()], label, a, m.end()))
         return out
 
     def _check(self, name: str, label: str, prefix_len: int) -> str | None:
@@ -255,7 +328,10 @@ class EntityExtractor:
             q = name.rfind("“")
             if q < 0 or q >= prefix_len:
                 return None
-            name, prefix_len = name[q:], prefix_len - q
+            name, prefix_len = name[q + 1:], prefix_len - q - 1
+        lead = g.lead.match(name)
+        if lead and lead.end() < prefix_len:  # 国际化|智能交通产业园: a quality word is no part of a name
+            name, prefix_len = name[lead.end():], prefix_len - lead.end()
         if name in g.standalone:
             return name
         if prefix_len < g.min_prefix or name in g.not_names or name.endswith(g.not_endings):

@@ -79,8 +79,9 @@ class QuantityReader:
         self.share_words = w("share_words")
         self.future_cues = w("future_cues")
         self.past_cues = w("past_cues")
-        self.goal_headings = w("goal_headings")
-        self.base_headings = w("base_headings")
+        rules = {r.id: patterns.compile_rule(r) for r in patterns.rules("quantities")}
+        self.goal_heading = rules["goal_heading"]
+        self.base_heading = rules["base_heading"]
         self.prefix_stop = sorted(w("indicator_prefix_stop"), key=len, reverse=True)
         self.suffix_stop = sorted(w("indicator_suffix_stop"), key=len, reverse=True)
         self.not_indicators = set(w("not_indicators"))
@@ -303,6 +304,17 @@ class QuantityReader:
                 a.indicator = a.indicator or b.indicator
 
 
+def _dominant_year(times, doc_year: int | None) -> int | None:
+    """The year a document without a date mostly reports on (its most frequent past-year time)."""
+    if doc_year is not None:
+        return None
+    years = [t.due_year for t in times if t.due_year is not None and not t.is_deadline]
+    if not years:
+        return None
+    best = max(set(years), key=lambda y: (years.count(y), y))
+    return best if years.count(best) >= 2 else None
+
+
 def _names_a_document(text: str, ss: int, t) -> bool:
     """《…三年行动计划(2023—2025年)》: the years of a cited plan, not a time the number is bound to."""
     left = text[ss:t.start]
@@ -329,6 +341,7 @@ class QuantityExtractor:
             doc.time_expressions = find_time_expressions(doc)
         times = sorted(doc.time_expressions, key=lambda t: t.start)
         doc_year = doc.doc_date.year if doc.doc_date else None
+        dominant = _dominant_year(times, doc_year)
         plan = doc.meta.get("plan_period")
         for ss, se in doc.sentences:
             if any(ts <= ss < te for ts, te in skip):
@@ -337,7 +350,7 @@ class QuantityExtractor:
             for cs, ce in clauses(doc.text, ss, se):
                 for r in self.reader.read_clause(doc.text, cs, ce, previous):
                     previous = r.indicator or previous
-                    self._decide(doc, r, ss, se, times, doc_year, plan)
+                    self._decide(doc, r, ss, se, times, doc_year, plan, dominant)
                     record = self._record(doc, r)
                     if record is not None:
                         (targets if isinstance(record, Target) else statistics).append(record)
@@ -348,7 +361,7 @@ class QuantityExtractor:
         statistics.extend(table_statistics)
 
     # -- target or statistic ---------------------------------------------------------
-    def _decide(self, doc: Doc, r: _Reading, ss: int, se: int, times, doc_year, plan) -> None:
+    def _decide(self, doc: Doc, r: _Reading, ss: int, se: int, times, doc_year, plan, dominant) -> None:
         """Target or statistic, and the year: from the time the number is bound to, cue words,
         the heading it sits under, and the document's "now" (its date, else its plan's start)."""
         rd = self.reader
@@ -361,9 +374,9 @@ class QuantityExtractor:
         future = any(c in clause_text for c in rd.future_cues) or "目标" in sentence
         past = any(c in text[ss:r.q.start][-40:] for c in rd.past_cues) \
             or "了" in text[max(ss, r.q.start - 6):r.q.start]
-        section = " ".join(doc.section_at(r.q.start))
-        in_goals = any(w in section for w in rd.goal_headings)
-        in_base = any(w in section for w in rd.base_headings)
+        path = doc.section_at(r.q.start)
+        in_goals = any(rd.goal_heading.search(h) for h in path)
+        in_base = any(rd.base_heading.search(h) for h in path)
         now = doc_year if doc_year is not None else (plan[0] if plan else None)
         year = bound.due_year if bound is not None else None
         if bound is not None and year is not None and now is not None and year != now:
@@ -386,7 +399,23 @@ class QuantityExtractor:
                 year = plan[1]
             elif not r.is_target and in_base:
                 year = plan[0] - 1  # 现拥有… in a plan's review: the year before the plan
+        if year is None and not r.is_target:
+            # a reported figure belongs to the time its paragraph speaks of (2023年以来，…),
+            # else to the document's own year, else to the year the document mostly reports on
+            year = self._paragraph_year(text, r, ss, times)
+            if year is None:
+                year = doc_year if doc_year is not None else dominant
         r.year = year
+
+    @staticmethod
+    def _paragraph_year(text: str, r: _Reading, ss: int, times) -> int | None:
+        para_start = text.rfind("\n", 0, ss) + 1
+        for t in reversed(times):
+            if para_start <= t.start < ss and t.due_year is not None and not _names_a_document(text, para_start, t):
+                lead = text[max(para_start, t.start - 2):t.start]
+                if not lead.endswith(("是", "比", "较", "由", "从", "与", "同")):
+                    return t.due_year
+        return None
 
     @staticmethod
     def _binding(text: str, r: _Reading, ss: int, times):
