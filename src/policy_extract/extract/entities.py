@@ -128,7 +128,9 @@ class Boundaries:
                 conj_end, left_words = tok.end, 0
                 continue
             stop = False
-            if tok.text in self.single:
+            if pos == "eng" or pos[:1] == "x" and regex.fullmatch(r"[A-Za-z0-9]+", tok.text):
+                pass  # a Latin part of a name (NEC软件, 智能装备城ICT产业园)
+            elif tok.text in self.single:
                 stop = True
             elif pos.startswith("v") or pos in ("a", "ad", "ag"):
                 nxt = toks[i + 1] if i + 1 < len(toks) else None
@@ -217,15 +219,7 @@ class Boundaries:
                     j = zone_end
         if not company:
             j = max(j, self._conjunction_cut(text, j, suffix_start))
-            owner = self.company_end.search(text, j, suffix_start)
-            if owner is not None:  # a company's park (山东高速信息集团智能交通产业园): the
-                # company's own boundary holds, not the part of speech of its words
-                last_end = owner.end()
-                for m in self.company_end.finditer(text, j, suffix_start):
-                    last_end = m.end()
-                c = self.name_start(doc, j, last_end - len(self._company_suffix(text, j, last_end)), company=True)
-                if c < last_end - 1:
-                    return c
+        floor_j = j
         if suffix_start - j > 1 and doc.segmenter is not None:
             if company:
                 toks = self.tokens(doc, j, suffix_start)
@@ -235,6 +229,17 @@ class Boundaries:
                 toks = [t for t in self.tokens(doc, j, suffix_end or suffix_start) if t.end <= suffix_start]
                 j = self._pos_cut(toks, j, suffix in self.place_suffixes,
                                   verbs_stop=suffix in self.verb_stop_suffixes) if toks else j
+        if not company:
+            # a company's park (山东高速信息集团智能交通产业园): where the cut falls inside the
+            # company's name, the company's own boundary holds
+            last_end = None
+            for m in self.company_end.finditer(text, floor_j, suffix_start):
+                last_end = m.end()
+            if last_end is not None and last_end > j:
+                c = self.name_start(doc, floor_j, last_end - len(self._company_suffix(text, floor_j, last_end)),
+                                    company=True)
+                if c < j:
+                    j = c
         # a name does not start inside quotes or brackets it does not close
         while j < suffix_start and text[j] in ")）”":
             j += 1
@@ -274,6 +279,7 @@ class EntityExtractor:
         self.enum_rx = erules["enumeration"]
         self.enum_after_rx = erules["enumeration_after"]
         self.subject_rx = erules["described_subject"]
+        self.not_after = set(ew("not_followed_by"))
         self.item_stops = regex.compile(f"(?:{_alt(patterns, ew('item_stops'))})")
         self.item_tails = regex.compile(f"(?:{_alt(patterns, ew('item_tails'))})$")
         self.legal = regex.compile(f"(?:{_alt(patterns, ew('legal_forms'))})$")
@@ -305,6 +311,8 @@ class EntityExtractor:
         for s, e in doc.lines:
             for m in self.suffix_rx.finditer(text, s, e):
                 label = self.suffix_label[m.group()]
+                if label == "enterprise" and text[m.end():m.end() + 1] in self.not_after:
+                    continue  # 集团化办学
                 if _NAME_CHAR.match(text, m.end()) and label not in ("park", "enterprise"):
                     # 研究院 in 研究院有限公司: the longer suffix decides
                     if self.suffix_rx.match(text, m.end()):
@@ -439,10 +447,26 @@ class EntityExtractor:
                 if not _nested(own, s, e):
                     found.append(Candidate(form, label_of[form], s, e))
                 continue
-            if _nested(containers, s, e) and not _begins(heads, s, e):
-                continue
+            if _nested(containers, s, e) and (form in derived or not _begins(heads, s, e)):
+                continue  # a derived short form counts only where it stands alone
+            if len(form) <= 3 and not self._whole_word(doc, s, e):
+                continue  # 济高 in 驻济高校
             found.append(Candidate(form, derived.get(form) or gaz[form], s, e))
         return self._group(doc, found)
+
+    def _whole_word(self, doc: Doc, s: int, e: int) -> bool:
+        """Do the segmenter's words start at ``s`` and end at ``e`` (a short form is a word of
+        its own here, not part of a longer one)?"""
+        if doc.segmenter is None:
+            return True
+        a, b = max(0, s - 3), min(len(doc.text), e + 3)
+        try:
+            toks = self.bounds.tokens(doc, a, b)
+        except Exception:  # noqa: BLE001 - a segmenter problem must not lose the mention
+            return True
+        starts = {t.start for t in toks}
+        ends = {t.end for t in toks}
+        return s in starts and e in ends
 
     @staticmethod
     def _scan(text: str, forms: dict[str, str]) -> list[tuple[str, int, int]]:
@@ -529,6 +553,8 @@ def _common_word(doc: Doc, start: int, end: int) -> bool:
         toks = doc.tokens(start, end)
     except Exception:  # noqa: BLE001 - a segmenter problem must not lose the candidate
         return False
+    if toks and (toks[0].pos or "")[:1] in ("p", "c", "d", "r", "u"):
+        return True  # 通过绿地投资, 在全国股转系统: a phrase, not a name
     if len(toks) == 1:  # a two-character noun is as often an unknown short name (天擎)
         pos = toks[0].pos or ""
         return pos in ("vn", "v", "a", "an", "l", "i") or (pos == "n" and len(toks[0].text) > 2)

@@ -87,11 +87,14 @@ class QuantityReader:
         self.not_indicators = set(w("not_indicators"))
         self.cut_after = sorted(w("indicator_cut_after"), key=len, reverse=True)
         self._coordination = regex.compile(
-            "(?P<resp>" + alt(w("respectively")) + ")|(?P<each>" + alt(w("each")) + ")")
+            "(?P<resp>" + alt(w("respectively")) + ")|(?<!平)(?P<each>" + alt(w("each")) + ")(?=["
+            + "".join(w("each_verbs")) + "])")
         self._conjunction = regex.compile("(?:" + alt(w("conjunctions")) + ")")
+        verbs = alt(w("after_noun_stops") + [k for k, _ in self.level_verbs] + self.growth_words)
         self._noun_after = regex.compile(
-            r"(?P<noun>[\p{Han}A-Za-z0-9.“”（）()]{2,16}?)(?=[,，。；;、:：!！?？\n]|$|"
+            r"(?!" + verbs + r")(?P<noun>[\p{Han}A-Za-z“”（）()]{2,16}?)(?=[,，。；;、:：!！?？\n]|$|"
             + alt(w("after_noun_stops")) + ")")
+        self._noun_of = regex.compile(r"的(?P<noun>[\p{Han}“”]{2,12}?)(?=[,，。；;、:：\n]|$|" + alt(w("after_noun_stops")) + ")")
         self.rank_verbs = sorted(w("rank_verbs"), key=len, reverse=True)
         self.rank_scopes = set(w("rank_scopes"))
         self._verb_tail = regex.compile("(?:" + alt(k for k, _ in self.level_verbs) + ")$")
@@ -100,6 +103,7 @@ class QuantityReader:
     # -- one clause -----------------------------------------------------------------
     def read_clause(self, text: str, cs: int, ce: int, previous: str | None) -> list[_Reading]:
         out: list[_Reading] = []
+        before_clause = previous
         mentions = self.finder.find(text, cs, ce)
         left = cs
         for q in mentions:
@@ -109,7 +113,7 @@ class QuantityReader:
             out.append(r)
             left = r.end
         self._baselines(text, out)
-        return self._coordinate(text, cs, out, previous_in=previous)
+        return self._coordinate(text, cs, out, previous_in=before_clause)
 
     def _coordinate(self, text: str, cs: int, readings: list[_Reading], previous_in: str | None) -> list[_Reading]:
         """A和B分别达到X和Y -> (A, X), (B, Y); A、B均达到X -> (A, X), (B, X)."""
@@ -133,11 +137,15 @@ class QuantityReader:
         parts = [context + p if p in self.not_indicators and context else p for p in parts]
         if m.group("resp") and len(parts) == len(readings):
             for r, p in zip(readings, parts):
+                if r.kind == "rank" and r.indicator and subject in r.indicator:
+                    p = r.indicator.replace(subject, p)  # 总量和增幅分别居全市第2、第6位
                 r.indicator, r.ind_span = p, None
             return readings
         if m.group("each") and len(readings) == 1:
             out = []
             for p in parts:
+                if first.kind == "rank" and first.indicator and subject in first.indicator:
+                    p = first.indicator.replace(subject, p)
                 r = _Reading(**{**first.__dict__, "indicator": p, "ind_span": None})
                 out.append(r)
             return out
@@ -218,8 +226,15 @@ class QuantityReader:
             if scope in self.rank_scopes:
                 subject = regex.sub(r"占[^占]{1,12}比重$", "", previous)
                 indicator = f"{subject}占{scope}比重"
-        elif q.kind_hint == "multiple" and regex.search(r"(?:^|[是为])[\p{Han}]{0,12}的$", body) and previous:
+        elif q.kind_hint == "multiple" and regex.search(r"(?:^|[是为])[^，,。；;]{0,16}的$", body) and previous:
             indicator = previous  # 是全市的1.5倍: a multiple of the subject before
+        measure = (self.finder.unit_info.get(q.base_unit or "") or {}).get("measure")
+        if not indicator and measure:  # 148平方公里的临空经济区 -> 临空经济区面积
+            m = self._noun_of.match(text, end)
+            if m:
+                indicator, end = m.group("noun") + measure, m.end()
+                ind_span = None
+                ind_start = q.start
         if not indicator and previous:
             indicator = previous
         start = ind_start if ind_start is not None else q.start
@@ -288,7 +303,7 @@ class QuantityReader:
             s = e - 30
             text = body[s:e]
         text = text.strip(_LEAD_PUNCT)
-        if not text or text in self.not_indicators or not regex.search(r"\p{Han}{2}", text):
+        if not text or text in self.not_indicators or not regex.search(r"\p{Han}{2}|[A-Z]{2,}", text):
             return None, None
         return text, base + s
 
@@ -404,8 +419,25 @@ class QuantityExtractor:
             # else to the document's own year, else to the year the document mostly reports on
             year = self._paragraph_year(text, r, ss, times)
             if year is None:
+                year = self._heading_year(doc, r.q.start, times)
+            if year is None:
                 year = doc_year if doc_year is not None else dominant
         r.year = year
+
+    @staticmethod
+    def _heading_year(doc: Doc, pos: int, times) -> int | None:
+        """一、2021年工作回顾: the year the enclosing heading names."""
+        level = 10**6
+        for m in reversed([m for m in doc.section_marks if m.start <= pos]):
+            if m.level >= level:
+                continue
+            level = m.level
+            end = doc.text.find("\n", m.start)
+            end = len(doc.text) if end < 0 else end
+            for t in times:
+                if m.start <= t.start < end and t.due_year is not None:
+                    return t.due_year
+        return None
 
     @staticmethod
     def _paragraph_year(text: str, r: _Reading, ss: int, times) -> int | None:
@@ -427,8 +459,10 @@ class QuantityExtractor:
         before = [t for t in times if ss <= t.start and t.end <= r.q.start and not _names_a_document(text, ss, t)]
         if before:
             last = before[-1]
-            if r.q.start - last.end <= 2:
-                return last
+            lead = text[max(ss, last.start - 2):last.start]
+            comparison = lead.endswith(("是", "比", "较", "与", "同"))
+            if r.q.start - last.end <= 2 and not comparison:
+                return last  # 由“十二五”末的9.8%: the number stated for that time
             for t in reversed(before):
                 lead = text[max(ss, t.start - 2):t.start]
                 if not lead.endswith(("是", "比", "较", "由", "从", "与", "同", "于")):
