@@ -81,3 +81,54 @@ def test_from_a_to_b_gives_a_baseline():
 def test_no_quantities_in_slogans_and_dates():
     doc = policy_extract.extract("坚持“五位一体”总体布局，2月18日召开“四个全面”推进会。")
     assert doc.targets == [] and doc.statistics == []
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    # the noun after a counter is what is counted
+    ("全区现有39家新型研发机构。", [("新型研发机构", 39, "家", "count")]),
+    # a share of a scope takes the subject before it
+    ("高新技术企业2029家，占全市35.5%。",
+     [("高新技术企业", 2029, "家", "count"), ("高新技术企业占全市比重", 35.5, "%", "share")]),
+    # a rank: the subject, the scope, 排名
+    ("全区规模以上工业增加值增长7.3%，居全市第1位。",
+     [("规模以上工业增加值", 7.3, "%", "growth_rate"), ("规模以上工业增加值全市排名", 1, "位", "rank")]),
+    # 分别: one indicator per number, the shared head distributed
+    ("居民基本养老保险和居民基本医疗保险参保人数分别达到11.1万人和15.6万人。",
+     [("居民基本养老保险参保人数", 11.1, "万人", "count"), ("居民基本医疗保险参保人数", 15.6, "万人", "count")]),
+    # 均: the same number for each coordinated indicator
+    ("规模以上工业增加值、固定资产投资增速均达到全省平均水平1.5倍以上。",
+     [("规模以上工业增加值", 1.5, "倍", "multiple"), ("固定资产投资增速", 1.5, "倍", "multiple")]),
+    # a multiple of the subject before (是…的N倍), not of the comparison base
+    ("实际使用外资8.6亿美元，是“十二五”末的2.2倍。",
+     [("实际使用外资", 8.6, "亿美元", "level"), ("实际使用外资", 2.2, "倍", "multiple")]),
+    # an area before 的 measures the noun after it
+    ("148平方公里的临空经济区是发展的重点。", [("临空经济区面积", 148, "平方公里", "level")]),
+    # a bare magnitude stands for one of it
+    ("建设万亩高标准农田示范基地。", [("高标准农田示范基地面积", 1, "万亩", "level")]),
+])
+def test_indicator_readings(sentence, expected):
+    doc = policy_extract.extract(sentence, doc_date=dt.date(2021, 3, 1))
+    got = [(r.indicator, r.value, r.unit, r.kind) for r in sorted(doc.targets + doc.statistics,
+                                                                  key=lambda r: r.span.start)]
+    assert got == expected
+
+
+def test_statistics_take_the_year_of_their_review_heading():
+    text = "一、2023年工作回顾\n\n经济运行稳中向好。全市实现地区生产总值3420.3亿元，比上年增长8.2%。\n\n" \
+           "二、2024年主要目标\n\n今年预期目标是：地区生产总值增长6%左右。\n"
+    doc = policy_extract.extract(text, doc_date=dt.date(2024, 1, 15))
+    assert [(s.value, s.year) for s in doc.statistics] == [(3420.3, 2023), (8.2, 2023)]
+    assert [(t.value, t.year) for t in doc.targets] == [(6, 2024)]
+
+
+def test_goals_listed_under_a_heading_take_its_deadline():
+    text = "（二）主要目标。到2026年，产业集群建设取得明显成效。\n\n1. 规模持续壮大。新能源汽车年产量达到300万辆以上。\n"
+    doc = policy_extract.extract(text)
+    assert [(t.indicator, t.year) for t in doc.targets] == [("新能源汽车年产量", 2026)]
+
+
+def test_years_of_a_cited_plan_do_not_bind():
+    text = "2023年以来，全区深入落实《推进新型工业化三年行动计划(2023—2025年)》，规上工业企业数量达到357家。"
+    doc = policy_extract.extract(text)
+    assert doc.targets == []
+    assert [(s.value, s.year) for s in doc.statistics] == [(357, 2023)]

@@ -490,6 +490,16 @@ class EntityExtractor:
             return "p:" + k
         return label[0] + ":" + text
 
+    @staticmethod
+    def _as_written(doc: Doc, c: Candidate) -> str:
+        """A form as the caller wrote it (重慶兩江新區, full-width brackets ...), where the
+        input maps character for character onto the normalised text; else the normalised form."""
+        try:
+            quoted = doc.quote(doc.span(c.start, c.end))
+        except Exception:  # noqa: BLE001 - an offset that does not map back keeps the normalised form
+            return c.text
+        return quoted if len(quoted) == len(c.text) and quoted.strip() == quoted else c.text
+
     def _group(self, doc: Doc, found: list[Candidate]) -> list[Entity]:
         groups: dict[str, list[Candidate]] = {}
         seen: set[tuple[int, int, str]] = set()
@@ -500,7 +510,7 @@ class EntityExtractor:
             groups.setdefault(self._key(c.text, c.label), []).append(c)
         out = []
         for members in groups.values():
-            forms = list(dict.fromkeys(m.text for m in members))
+            forms = list(dict.fromkeys(self._as_written(doc, m) for m in members))
             canonical = max(forms, key=len)
             first = members[0]
             try:

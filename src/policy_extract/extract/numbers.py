@@ -68,7 +68,7 @@ class NumberFinder:
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[QuantityMention]:
         end = len(text) if end is None else end
         found: list[QuantityMention] = []
-        for kind in ("rank", "doubling", "percent_words", "fraction"):
+        for kind in ("rank", "doubling", "percent_words", "fraction", "bare_magnitude"):
             rx, rule = self.rules[kind]
             for m in rx.finditer(text, start, end):
                 q = getattr(self, f"_{kind}")(m, rule)
@@ -155,6 +155,17 @@ class NumberFinder:
             return None
         return QuantityMention(m.start(), m.end(), value, None, "%", Decimal(1), "%", False, "share",
                                "percent_words")
+
+    def _bare_magnitude(self, m: regex.Match, rule) -> QuantityMention | None:
+        mag = m.group("mag") or m.group("mag_area")
+        unit = m.group("unit") or m.group("area")
+        magnitude = self.magnitudes.get(mag)
+        if magnitude is None:
+            return None
+        written = mag + (unit or "")
+        scale = m.end() < len(m.string) and m.string[m.end()] in "级规" or m.group("mag") is not None
+        return QuantityMention(m.start(), m.end(), Decimal(1), None, written, magnitude, unit,
+                               scale, "scale" if m.string.startswith("级", m.end()) else None, "bare")
 
     def _fraction(self, m: regex.Match, rule) -> QuantityMention | None:
         if m.group("num"):

@@ -28,7 +28,7 @@ from .table_quantities import table_records
 from .time import find_time_expressions
 
 _TIME_PREFIX = regex.compile(
-    r"^(?:(?:到|至|截至|截止|在|于|从|自)?(?:(?:19|20)[0-9]{2}|[一二][〇○零一二三四五六七八九]{3})年"
+    r"^(?:到|至|截至|截止|在|于|从|自)?(?:(?:(?:19|20)[0-9]{2}|[一二][〇○零一二三四五六七八九]{3})年"
     r"(?:[0-9]{1,2}月(?:份)?|[0-9]{1,2}[—\-~至][0-9]{1,2}月(?:份)?|底|末|初|前|年底|度)?"
     r"|“?[十][一二三四五六]?五”?(?:时期|期间|期末|末|以来)?|今年|去年|明年|上年|年内|全年|当年|前三季度"
     r"|[一二三四]季度|上半年|下半年|[0-9]{1,2}[—\-~至][0-9]{1,2}月(?:份)?|[0-9]{1,2}月(?:份)?|近[一二三四五六七八九十0-9]{1,2}年"
@@ -90,9 +90,12 @@ class QuantityReader:
             "(?P<resp>" + alt(w("respectively")) + ")|(?<!平)(?P<each>" + alt(w("each")) + ")(?=["
             + "".join(w("each_verbs")) + "])")
         self._conjunction = regex.compile("(?:" + alt(w("conjunctions")) + ")")
-        verbs = alt(w("after_noun_stops") + [k for k, _ in self.level_verbs] + self.growth_words)
+        # a noun may not start with a verb (增至280所 is not a thing); one-character stops only
+        # end a noun, they may begin one (中小学)
+        verbs = alt([v for v in w("after_noun_stops") + [k for k, _ in self.level_verbs] + self.growth_words
+                     if len(v) > 1])
         self._noun_after = regex.compile(
-            r"(?!" + verbs + r")(?P<noun>[\p{Han}A-Za-z“”（）()]{2,16}?)(?=[,，。；;、:：!！?？\n]|$|"
+            r"(?!" + verbs + r")(?P<noun>[\p{Han}“][\p{Han}A-Za-z“”（）()]{1,15}?)(?=[,，。；;、:：!！?？\n]|$|"
             + alt(w("after_noun_stops")) + ")")
         self._noun_of = regex.compile(r"的(?P<noun>[\p{Han}“”]{2,12}?)(?=[,，。；;、:：\n]|$|" + alt(w("after_noun_stops")) + ")")
         self.rank_verbs = sorted(w("rank_verbs"), key=len, reverse=True)
@@ -207,7 +210,11 @@ class QuantityReader:
             m = regex.match(r"级(?P<noun>[^，,。；;、：:\n“”]{2,20})", text[q.end:q.end + 22])
             if m:
                 noun = regex.sub(r"(?:的发展目标|发展目标|的目标|目标)$", "", m.group("noun"))
-                indicator = noun if noun.endswith("规模") else noun + "规模"
+                noun = regex.sub(r"(?:迈进|迈开|发展|转变|跨越)$", "", noun)
+                if noun.startswith("规模"):  # 向万亿级规模迈进: the scale of the subject
+                    indicator = f"{indicator or previous}规模" if (indicator or previous) else None
+                else:
+                    indicator = noun if noun.endswith("规模") else noun + "规模"
                 end = q.end + m.end()
                 ind_start = ind_start if ind_start is not None else q.start
         if q.kind_hint == "count" and q.form != "rank":
@@ -229,6 +236,10 @@ class QuantityReader:
         elif q.kind_hint == "multiple" and regex.search(r"(?:^|[是为])[^，,。；;]{0,16}的$", body) and previous:
             indicator = previous  # 是全市的1.5倍: a multiple of the subject before
         measure = (self.finder.unit_info.get(q.base_unit or "") or {}).get("measure")
+        if q.form == "bare" and measure:  # 建设万亩黄河水稻种植基地 -> 黄河水稻种植基地面积
+            m = self._noun_after.match(text, end)
+            if m:
+                indicator, end, ind_span, ind_start = m.group("noun") + measure, m.end(), None, q.start
         if not indicator and measure:  # 148平方公里的临空经济区 -> 临空经济区面积
             m = self._noun_of.match(text, end)
             if m:
@@ -319,6 +330,13 @@ class QuantityReader:
                 a.indicator = a.indicator or b.indicator
 
 
+_TITLE = regex.compile(r"《[^《》\n]{0,80}》")
+
+
+def _without_titles(text: str) -> str:
+    return _TITLE.sub("", text)
+
+
 def _dominant_year(times, doc_year: int | None) -> int | None:
     """The year a document without a date mostly reports on (its most frequent past-year time)."""
     if doc_year is not None:
@@ -384,8 +402,8 @@ class QuantityExtractor:
         bound = self._binding(text, r, ss, times)
         if bound is None:
             bound = self._section_deadline(doc, r.q.start, times)
-        clause_text = text[ss:r.end]
-        sentence = text[ss:se]
+        clause_text = _without_titles(text[ss:r.end])  # 《…行动计划》 is a name, not a plan
+        sentence = _without_titles(text[ss:se])
         future = any(c in clause_text for c in rd.future_cues) or "目标" in sentence
         past = any(c in text[ss:r.q.start][-40:] for c in rd.past_cues) \
             or "了" in text[max(ss, r.q.start - 6):r.q.start]
