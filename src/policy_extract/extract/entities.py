@@ -287,6 +287,15 @@ class EntityExtractor:
         self.short_forms = [tuple(p.split("|", 1)) for p in
                             patterns.words("entities/parks", "short_forms") if "|" in p]
         self.gazetteer = self._gazetteer(patterns)
+        park_words = patterns.words("entities/parks", "suffixes")
+        self.park_suffix_end = regex.compile(f"(?:{_alt(patterns, park_words)})$")
+        self.zone_end = regex.compile(
+            f"(?:{_alt(patterns, patterns.words('entities/parks', 'place_suffixes'))})$")
+        self.zone_lead = regex.compile(
+            f"^[\\p{{Han}}]{{2,10}}?(?:{_alt(patterns, patterns.words('entities/parks', 'place_suffixes'))})")
+        self._segment = None  # set per document in merge_candidates (the pipeline's segmenter)
+        self._place_cache: dict[str, list] = {}
+        self._gaz_forms: dict[str, str] | None = None
 
     # -- set-up ------------------------------------------------------------------------
     @staticmethod
@@ -303,6 +312,7 @@ class EntityExtractor:
     # -- the stage ---------------------------------------------------------------------
     def __call__(self, doc: Doc) -> None:
         cands = self.grammar_candidates(doc) + self.context_candidates(doc)
+        doc.meta["_entity_candidates"] = cands  # an NER backend merges its own with these
         doc.records.setdefault("entities", []).extend(self.merge_candidates(doc, cands))
 
     def grammar_candidates(self, doc: Doc) -> list[Candidate]:
@@ -397,10 +407,23 @@ class EntityExtractor:
         """Other ways a text writes this name (浪潮集团有限公司 -> 浪潮集团, 浪潮)."""
         out: list[str] = []
         if label == "park":
-            for long, short in self.short_forms:
-                if name.endswith(long) and len(name) > len(long):
-                    out.append(name[: -len(long)] + short)
-            return out
+            bases = [name]
+            unbracketed = regex.sub(r"[(（][\p{Han}]{2,6}[)）]", "", name)
+            if unbracketed != name:  # 西部(重庆)科学城 -> 西部科学城
+                bases.append(unbracketed)
+            for base in list(bases):
+                m = self.zone_lead.match(base)  # 济南高新区检验检测产业园 -> 检验检测产业园
+                if m and self._distinctive(base[m.end():]):
+                    bases.append(base[m.end():])
+                place = self._leading_place(base)  # 厦门象屿综合保税区 -> 象屿综合保税区
+                if place and self._distinctive(base[place:]):
+                    bases.append(base[place:])
+            for base in bases:
+                out.append(base)
+                for long, short in self.short_forms:
+                    if base.endswith(long) and len(base) > len(long):
+                        out.append(base[: -len(long)] + short)
+            return [x for x in dict.fromkeys(out) if x != name]
         if label != "enterprise":
             return out
         base = regex.sub(r"[(（][\p{Han}]{2,6}[)）]", "", name)
@@ -418,20 +441,47 @@ class EntityExtractor:
             out.append(base[: m.start()])
         return [x for x in dict.fromkeys(out) if x != name and len(x) >= 2]
 
+    def _distinctive(self, name: str) -> bool:
+        """Is ``name`` a park name with a distinctive part of two characters or more before
+        its suffix (not 综合保税区 alone, nor 国家级高新区)?"""
+        m = self.park_suffix_end.search(name)
+        if not m or m.start() < 2 or name in self.grammars["park"].not_names:
+            return False
+        return not self.grammars["park"].generic.fullmatch(name[: m.start()])
+
+    def _leading_place(self, name: str) -> int:
+        """Length of a city or province name that begins ``name`` (the segmenter's place tag),
+        or 0."""
+        if self._segment is None or len(name) < 6:
+            return 0
+        toks = self._place_cache.get(name)
+        if toks is None:
+            try:
+                toks = self._segment(name)
+            except Exception:  # noqa: BLE001 - no short form rather than no entity
+                toks = []
+            self._place_cache[name] = toks
+        if toks and (toks[0].pos or "") == "ns" and len(toks[0].text) >= 2 and \
+                toks[0].text not in self.grammars["park"].not_names and not self.park_suffix_end.match(toks[0].text):
+            end = len(toks[0].text)
+            if name[end:end + 1] in ("市", "省"):
+                end += 1
+            return end
+        return 0
+
     def merge_candidates(self, doc: Doc, candidates: Iterable[tuple[str, str, int, int]]) -> list[Entity]:
         """Link candidates (and every further mention of their forms) into entities."""
-        cands = _drop_prefixes([Candidate(*c) for c in candidates if c[0] and c[1] in LABELS])
+        cands = _drop_prefixes([Candidate(*c) for c in candidates if c[0] and c[1] in LABELS],
+                               keep=lambda c: c.label == "park" and bool(self.zone_end.search(c.text)))
         label_of: dict[str, str] = {}
         for c in sorted(cands, key=lambda c: 0 if c.label in ("park", "institution") else 1):
             label_of.setdefault(c.text, c.label)
+        self._segment = doc.segmenter.cut if doc.segmenter is not None else None
         derived: dict[str, str] = {}
         for form, label in list(label_of.items()):
             for short in self.short_forms_of(form, label):
                 derived.setdefault(short, label)
-        gaz = dict(self.gazetteer)
-        for form, label in list(gaz.items()):
-            for short in self.short_forms_of(form, label):
-                gaz.setdefault(short, label)
+        gaz = self._gazetteer_forms()
         hits = self._scan(doc.text, {**gaz, **derived, **label_of})
         # a form found by a rule always counts; a derived/gazetteer form counts where it stands
         # alone, or begins a longer name (京东亚洲一号物流园)
@@ -468,6 +518,18 @@ class EntityExtractor:
         ends = {t.end for t in toks}
         return s in starts and e in ends
 
+    def _gazetteer_forms(self) -> dict[str, str]:
+        """Gazetteer names and their short forms (built once; no segmenter involved)."""
+        if self._gaz_forms is None:
+            segment, self._segment = self._segment, None
+            gaz = dict(self.gazetteer)
+            for form, label in list(gaz.items()):
+                for short in self.short_forms_of(form, label):
+                    gaz.setdefault(short, label)
+            self._segment = segment
+            self._gaz_forms = gaz
+        return self._gaz_forms
+
     @staticmethod
     def _scan(text: str, forms: dict[str, str]) -> list[tuple[str, int, int]]:
         if not forms:
@@ -483,10 +545,8 @@ class EntityExtractor:
             forms = [text] + self.short_forms_of(text, label)
             return "e:" + min(forms, key=len)
         if label == "park":
-            k = text
-            for long, short in self.short_forms:
-                if k.endswith(long):
-                    k = k[: -len(long)] + short
+            forms = [text] + self.short_forms_of(text, label)
+            k = min(forms, key=lambda f: (len(f), f))
             return "p:" + k
         return label[0] + ":" + text
 
@@ -524,14 +584,15 @@ class EntityExtractor:
         return out
 
 
-def _drop_prefixes(cands: list[Candidate]) -> list[Candidate]:
+def _drop_prefixes(cands: list[Candidate], keep=lambda c: False) -> list[Candidate]:
     """Drop a candidate that only begins a longer one of the same label (宏图集团 in
-    宏图集团有限公司, 中国(浙江)自由贸易试验区 in …杭州片区)."""
+    宏图集团有限公司), unless ``keep`` says it is a name of its own there (the zone 滨海新区 in
+    滨海新区智能制造产业园)."""
     longest: dict[tuple[int, str], int] = {}
     for c in cands:
         key = (c.start, c.label)
         longest[key] = max(longest.get(key, c.end), c.end)
-    return [c for c in cands if longest[(c.start, c.label)] == c.end]
+    return [c for c in cands if longest[(c.start, c.label)] == c.end or keep(c)]
 
 
 def _split_and(item: str, start: int) -> list[tuple[str, int, int]]:

@@ -46,10 +46,8 @@ class HanLPEntityExtractor:
     def __init__(self, patterns: PatternSet, model: str | None = None, max_chars: int = 200,
                  batch_size: int = 32) -> None:
         hanlp = _import_hanlp()
-        ident = model or DEFAULT_MODEL
-        if model is None or "/" not in ident and not ident.startswith("."):
-            # an identifier: a name of hanlp.pretrained.ner (MSRA_NER_ELECTRA_SMALL_ZH) or a URL
-            ident = _pretrained(hanlp, ident)
+        # a name of hanlp.pretrained.ner (MSRA_NER_ELECTRA_SMALL_ZH), a URL or a local folder
+        ident = _pretrained(hanlp, model or DEFAULT_MODEL)
         try:
             self.model = hanlp.load(ident)
         except Exception as exc:  # noqa: BLE001 - any loading problem is the backend's

@@ -77,6 +77,10 @@ class NumberFinder:
         taken = [(q.start, q.end) for q in found]
         for m in self.main.finditer(text, start, end):
             if any(s < m.end() and m.start() < e for s, e in taken):
+                if m.group("ge") and m.group("mag"):  # 3个万亿级产业集群: the count, besides the scale
+                    q = self._count_before_scale(text, m)
+                    if q is not None:
+                        found.append(q)
                 continue
             q = self._main(text, m)
             if q is not None:
@@ -132,6 +136,14 @@ class NumberFinder:
         return QuantityMention(
             start=s, end=e, value=value, value_max=value_max, unit=written, magnitude=magnitude,
             base_unit=base, more_than=more, kind_hint=kind_hint, form="chinese" if is_cn else "arabic")
+
+    def _count_before_scale(self, text: str, m: regex.Match) -> QuantityMention | None:
+        value = parse_cn_number(m.group("num")) if m.group("cn") is not None else parse_arabic(m.group("num"))
+        if value is None:
+            return None
+        end = m.start("ge") + 1
+        return QuantityMention(m.start(), end, value, None, "个", Decimal(1), "个", False, "count",
+                               "chinese" if m.group("cn") is not None else "arabic")
 
     def _rank(self, m: regex.Match, rule) -> QuantityMention | None:
         if m.group("first"):

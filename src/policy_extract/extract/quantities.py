@@ -34,6 +34,7 @@ _TIME_PREFIX = regex.compile(
     r"|[一二三四]季度|上半年|下半年|[0-9]{1,2}[—\-~至][0-9]{1,2}月(?:份)?|[0-9]{1,2}月(?:份)?|近[一二三四五六七八九十0-9]{1,2}年"
     r"|过去[一二三四五六七八九十0-9]{1,3}多?年|同期|目前|现阶段|至今|以来)"
 )
+_COMPARISON_TAIL = regex.compile(r"(?:较|比|同比|相比)[^，,。；;]{0,12}$")
 _LEAD_PUNCT = " \t\u3000,，、:：;；()（）“”\"'‘’「」"
 
 
@@ -207,7 +208,7 @@ class QuantityReader:
         indicator, ind_start = self._indicator(body, seg_start)
         ind_span = (ind_start, ind_start + len(indicator)) if indicator and ind_start is not None else None
         if q.kind_hint == "scale":  # 千亿级核电装备产业集群 -> 核电装备产业集群规模
-            m = regex.match(r"级(?P<noun>[^，,。；;、：:\n“”]{2,20})", text[q.end:q.end + 22])
+            m = regex.match(r"级(?P<noun>(?:(?!和|与|及)[^，,。；;、：:\n“”0-9]){2,20})", text[q.end:q.end + 22])
             if m:
                 noun = regex.sub(r"(?:的发展目标|发展目标|的目标|目标)$", "", m.group("noun"))
                 noun = regex.sub(r"(?:迈进|迈开|发展|转变|跨越)$", "", noun)
@@ -288,6 +289,9 @@ class QuantityReader:
                     s += len(w)
                     changed = True
                     break
+        cmp = _COMPARISON_TAIL.search(body, s, e)
+        if cmp and cmp.start() > s + 1:
+            e = cmp.start()  # 产业规模较2023年(翻一番): the comparison base is not the indicator
         changed = True
         while changed and s < e:
             changed = False
@@ -489,7 +493,9 @@ class QuantityExtractor:
         para_start = text.rfind("\n", 0, ss) + 1
         for t in reversed(times):
             if t.start < ss and t.is_deadline and t.start >= para_start:
-                opens = t.start - para_start <= 3  # 到2025年，… opens the paragraph
+                lead = text[para_start:t.start]
+                # 到2025年，… opens the paragraph, or follows its heading (（一）近期目标。力争3-5年，…)
+                opens = len(lead) <= 3 or bool(regex.fullmatch(r"[^，,；;。\n]{0,30}。", lead))
                 # 今年…主要预期目标是：A；B；C — a list introduced by a colon after the time
                 intro = regex.search(r"[:：][^。！？!?\n]*$", text[t.end:ss])
                 return t if opens or intro else None
