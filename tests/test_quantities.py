@@ -132,3 +132,14 @@ def test_years_of_a_cited_plan_do_not_bind():
     doc = policy_extract.extract(text)
     assert doc.targets == []
     assert [(s.value, s.year) for s in doc.statistics] == [(357, 2023)]
+
+
+def test_a_table_target_without_a_number_is_a_warning_not_a_record():
+    text = ("表1  主要指标\n\n指标名称\n\n2023年\n\n2025年目标\n\n指标属性\n\n"
+            "森林覆盖率(%)\n\n40.2\n\n41.0\n\n约束性\n\n"
+            "细颗粒物平均浓度(微克/立方米)\n\n31\n\n完成省下达任务\n\n约束性\n\n注:以上为全区指标。\n")
+    doc = policy_extract.extract(text)
+    assert [(t.indicator, t.value, t.year, t.attribute) for t in doc.targets] == [("森林覆盖率", 41.0, 2025, "约束性")]
+    warned = [w for w in doc.warnings if w.code == "target_without_value"]
+    assert len(warned) == 1 and "细颗粒物平均浓度" in warned[0].message
+    assert text[warned[0].span.start:warned[0].span.end] == "完成省下达任务"

@@ -134,14 +134,15 @@ class Boundaries:
                 stop = True
             elif pos.startswith("v") or pos in ("a", "ad", "ag"):
                 nxt = toks[i + 1] if i + 1 < len(toks) else None
-                if (place or verbs_stop) and pos in self.place_stop_pos:
+                if (place or verbs_stop) and pos in self.place_stop_pos and len(tok.text) >= 2:
                     stop = True
                 elif pos[:1] == "v" and (len(toks) == 1 or (nxt is not None and self._is_proper(nxt))):
                     stop = True
             elif pos[:2] in self.stop_pos or pos[:1] in self.stop_pos:
                 stop = True
-            elif place and pos in ("n", "vn") and len(tok.text) >= 2 and i == len(toks) - 1:
-                stop = True  # a common noun is no place name: 产业项目|高新区
+            elif place and pos in ("n", "vn") and len(tok.text) >= 2 and i == len(toks) - 1 and \
+                    i > 0 and (toks[i - 1].pos or "") in ("n", "vn"):
+                stop = True  # a noun phrase is no place name: 产业项目|高新区 (but 象屿综合保税区)
             if stop:
                 return conj_end if conj_end is not None and left_words == 0 else tok.end
             left_words += 1

@@ -414,7 +414,12 @@ class QuantityExtractor:
         path = doc.section_at(r.q.start)
         in_goals = any(rd.goal_heading.search(h) for h in path)
         in_base = any(rd.base_heading.search(h) for h in path)
-        now = doc_year if doc_year is not None else (plan[0] if plan else None)
+        # a time stated in an earlier clause does not outweigh this clause's own 将 / 预计
+        clause_start = max(text.rfind(c, ss, r.q.start) for c in "，,；;") + 1
+        own_future = any(c in _without_titles(text[max(ss, clause_start):r.end]) for c in rd.future_cues)
+        if bound is not None and bound.start < clause_start and own_future and not bound.is_deadline:
+            bound = None
+        now = doc_year if doc_year is not None else (plan[0] if plan else dominant)
         year = bound.due_year if bound is not None else None
         if bound is not None and year is not None and now is not None and year != now:
             r.is_target = year > now
@@ -427,8 +432,8 @@ class QuantityExtractor:
         elif past and not ("力争" in clause_text or "目标" in clause_text):
             r.is_target = False
         else:
-            r.is_target = future and (plan is not None or "力争" in clause_text or "目标" in clause_text
-                                      or "到20" in clause_text or "预期" in clause_text)
+            r.is_target = own_future or (future and (plan is not None or "力争" in clause_text
+                                                     or "目标" in clause_text or "到20" in clause_text))
         if r.is_target and bound is not None and bound.is_deadline:
             r.deadline = bound.text
         if year is None and plan is not None:

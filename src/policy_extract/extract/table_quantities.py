@@ -51,6 +51,10 @@ def table_records(doc: Doc, kind_of_unit: dict[str, str], magnitudes: dict[str, 
         for row in indicator_rows(doc, table):
             for value in row.values:
                 if value.value is None:
+                    if value.is_target and value.text and value.text.strip("-— ") and value.text.strip() != "--":
+                        doc.warn("target_without_value",
+                                 f"{table.label or table.title}: {row.indicator} has a target written as "
+                                 f"{value.text!r}, with no number to record", value.start, value.end, extractor)
                     continue
                 unit = value.unit or (None if value.role == "growth" else row.unit)
                 if value.role == "growth" or (value.role == "share" and not value.unit):
