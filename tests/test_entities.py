@@ -23,7 +23,7 @@ def forms(text: str, label: str) -> set[str]:
     ("依托光谷软件园为载体，集聚软件企业。", {"光谷软件园"}),
     # a zone's industrial park is one name; the zone is a name of its own inside it
     ("加快建设滨海新区智能制造产业园。", {"滨海新区", "滨海新区智能制造产业园"}),
-    ("推进中法（武汉）生态示范城合作区建设。", {"中法(武汉)生态示范城合作区"}),
+    ("推进中法（武汉）生态示范城合作区建设。", {"中法（武汉）生态示范城合作区"}),  # as written
     ("全力推进中国(浙江)自由贸易试验区杭州片区建设。", {"中国(浙江)自由贸易试验区杭州片区", "杭州片区"}),
     ("沈阳综合保税区今年进出口额大幅增长。", {"沈阳综合保税区"}),
     ("规划建设梦想小镇，打造创业高地。", {"梦想小镇"}),
@@ -41,7 +41,7 @@ def forms(text: str, label: str) -> set[str]:
     ("推动芜湖高新区与湾沚开发区协同发展。", {"芜湖高新区", "湾沚开发区"}),
     # bilateral prefixes and Latin parts stay in a name
     ("建设中日国际康复科技园。", {"中日国际康复科技园"}),
-    ("规划建设光电装备城ICT产业园。", {"光电装备城ICT产业园", "光电装备城"}),
+    ("规划建设光电装备城ICT产业园。", {"光电装备城ICT产业园"}),
     # a company's park keeps the company's whole name
     ("加快江南高速信息集团智慧交通产业园建设。", {"江南高速信息集团智慧交通产业园"}),
     # a functional title loses its quality words; a bare title is no name
@@ -49,7 +49,7 @@ def forms(text: str, label: str) -> set[str]:
     ("加快建设“世界一流高科技园区”。", set()),
     # a sub-area after its zone is named alone; one named after a park keeps it
     ("推进南昌高新区中心区建设。", {"南昌高新区", "中心区"}),
-    ("打造光谷创新谷片区。", {"光谷创新谷片区"}),
+    ("打造光谷创新谷片区。", {"光谷创新谷片区", "创新谷"}),
     # traditional script, kept as written
     ("重慶兩江新區今年新增企業。", {"重慶兩江新區"}),
 ])
@@ -87,14 +87,14 @@ def test_zone_prefixed_park_links_to_its_short_form():
 def test_bracketed_place_short_form_links():
     doc = PIPE("建设东部（宁波）科学城。东部科学城已集聚一批平台。")
     parks = [e for e in doc.entities if e.label == "park"]
-    assert [(p.text, p.aliases) for p in parks] == [("东部(宁波)科学城", ["东部科学城"])]
+    assert [(p.text, p.aliases) for p in parks] == [("东部（宁波）科学城", ["东部科学城"])]
 
 
 @pytest.mark.parametrize("sentence, expected", [
     ("长沙智谷电子科技有限公司是一家专业生产传感器的企业。", {"长沙智谷电子科技有限公司"}),
     ("依托鼎信、恒安、佳禾电子等龙头企业，延伸产业链。", {"鼎信", "恒安", "佳禾电子"}),
     ("发挥天擎、博睿两大龙头带动作用。", {"天擎", "博睿"}),
-    ("苏州嘉禾光电（昆山）有限公司由嘉禾集团投资设立。", {"苏州嘉禾光电(昆山)有限公司", "嘉禾集团"}),
+    ("苏州嘉禾光电（昆山）有限公司由嘉禾集团投资设立。", {"苏州嘉禾光电（昆山）有限公司", "嘉禾集团"}),
     # a trigger word before a company name (企业, 联合 ...) is no part of it
     ("鼓励区内企业锦程物流股份有限公司扩大投资。", {"锦程物流股份有限公司"}),
     ("联合江东产权交易中心有限公司设立基金。", {"江东产权交易中心有限公司"}),
@@ -210,3 +210,22 @@ def test_project_corpora_floors():
                 totals[f][i] += r[f][k]
     assert score.prf(*totals["parks"])[2] >= 0.85
     assert score.prf(*totals["enterprises"])[2] >= 0.74
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # brand + a place the text names a zone after + business
+    ("杭州高新区推进宏宇杭州智慧物流产业园建设。", {"宏宇"}),
+    ("推进宏宇江苏智慧物流产业园建设。", {"宏宇"}),              # provinces are places too
+    ("推进东湖片区更新，东湖杭州物流产业园开工。", set()),          # 东湖 names a zone here: a place
+    ("推进宏宇智慧物流产业园建设。", set()),                      # no place after it: not told apart
+    ("推进中国杭州智慧物流产业园建设。", set()),                  # 中国 is no brand
+])
+def test_brand_before_city_in_park_name(sentence, expected):
+    assert forms(sentence, "enterprise") == expected
+
+
+def test_short_form_inside_a_longer_word_is_no_mention():
+    # 华新 is derived from 华新集团有限公司; in 中华新时代 it straddles two words
+    text = "华新集团有限公司总部落户。弘扬中华新时代精神。"
+    ents = [e for e in PIPE(text).entities if e.label == "enterprise"]
+    assert [[m.text for m in e.mentions] for e in ents] == [["华新集团有限公司"]]

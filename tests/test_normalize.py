@@ -79,3 +79,19 @@ def test_traditional_records_keep_the_written_forms():
     got = [(t.indicator, t.value, t.unit, t.year) for t in doc.targets]
     assert got == [("汽車產量", 250, "萬輛", 2027), ("規模以上工業企業", 1.2, "萬家", 2027)]
     assert doc.targets[0].base_value == 2_500_000
+
+
+def test_every_normalize_rule_starts_where_the_pass_looks():
+    """The pass tries rules only at `rule_start` characters: each example must start with one."""
+    pats = load_patterns()
+    start = pats.compile("{rule_start}")
+    for rule in pats.rules("normalize"):
+        rx = pats.compile_rule(rule)
+        for example in rule.examples:
+            m = rx.search(example)
+            assert m and start.match(example, m.start()), (rule.id, example)
+
+
+def test_thousands_separators_stay_inside_one_number():
+    doc = policy_extract.extract("2020年全市实现地区生产总值1,291.5亿元，增长5%。")
+    assert [(s.value, s.unit) for s in doc.statistics] == [(1291.5, "亿元"), (5, "%")]

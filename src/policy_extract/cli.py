@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
     sv.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     sv.add_argument("--max-body-mb", type=float, default=10.0, help="larger requests get 413 (default 10)")
+    sv.add_argument("--timeout", type=float, default=60.0, help="seconds per request before 504 (default 60)")
+    sv.add_argument("--workers", type=_positive, default=4, help="threads that extract (default 4)")
 
     ev = sub.add_parser("eval", help="score the library on a gold-annotated corpus",
                         description="Precision, recall and F1 per record type on CORPUS_DIR, which holds "
@@ -230,7 +232,8 @@ def _batch(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from .service import serve
 
-    serve(args.host, args.port, max_body_bytes=int(args.max_body_mb * 1024 * 1024))
+    serve(args.host, args.port, max_body_bytes=int(args.max_body_mb * 1024 * 1024), request_timeout=args.timeout,
+          workers=args.workers)
     return 0
 
 

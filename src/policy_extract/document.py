@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from .segment import Segmenter, Token
 
 _SENTENCE_END = regex.compile(r"[。！？!?；;\n]+")
-_CLAUSE_END = regex.compile(r"[。！？!?；;\n，,：:]+")
+# a comma between digits (1,291.5) is a thousands separator, not a clause end
+_CLAUSE_END = regex.compile(r"(?:[。！？!?；;\n，：:]|,(?![0-9]{3}(?![0-9])))+")
 
 
 @dataclass

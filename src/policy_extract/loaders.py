@@ -434,10 +434,7 @@ def _read_docx(data: bytes, name: str) -> str:
         if info.file_size > 1_000_000 and info.file_size > MAX_ZIP_RATIO * max(1, info.compress_size):
             raise DocumentReadError(name, f"word/document.xml inflates {info.file_size // max(1, info.compress_size)}"
                                     " times (zip bomb?)")
-        with zf.open(info) as fh:
-            xml = fh.read(MAX_UNZIPPED_BYTES + 1)  # zipfile stops at the declared size
-        if len(xml) > MAX_UNZIPPED_BYTES:
-            raise DocumentReadError(name, "word/document.xml is too large (zip bomb?)")
+        xml = _read_member(zf, info, name)
     root = _parse_xml(xml, name)
     body = root.find(f"{_W}body")
     if body is None:
@@ -445,6 +442,27 @@ def _read_docx(data: bytes, name: str) -> str:
     lines: list[str] = []
     _docx_blocks(body, lines)
     return "\n".join(lines).strip("\n") + "\n"
+
+
+_CHUNK = 1 << 20
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
+    """A member's bytes, read 1 MB at a time: zipfile inflates at most the requested amount per
+    read and stops at the declared size, so a header that lies about the size cannot make this
+    inflate more than ``MAX_UNZIPPED_BYTES`` (one big ``read(n)`` would inflate up to ``n``)."""
+    parts: list[bytes] = []
+    size = 0
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(_CHUNK)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > MAX_UNZIPPED_BYTES:
+                raise DocumentReadError(name, f"{info.filename} is too large (zip bomb?)")
+            parts.append(chunk)
+    return b"".join(parts)
 
 
 def _parse_xml(xml: bytes, name: str) -> Any:

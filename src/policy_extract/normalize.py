@@ -43,7 +43,10 @@ class Normalizer:
                                                         (regex.DOTALL, "s")) if compiled.flags & flag)
             body = patterns.expand(rule.pattern)
             parts.append(f"(?P<r{len(parts)}>(?{flags}:{body}))" if flags else f"(?P<r{len(parts)}>(?:{body}))")
-        self.pattern = regex.compile("|".join(parts)) if parts else None
+        # a rule can only start at a `rule_start` character: the leading lookahead lets the
+        # engine pass over every other position cheaply
+        lead = "(?=" + patterns.expand("{rule_start}") + ")" if "rule_start" in patterns.fragments else ""
+        self.pattern = regex.compile(lead + "(?:" + "|".join(parts) + ")") if parts else None
         table = dict(_FULLWIDTH)
         for pair in f.words.get("fold_pairs", []):
             if len(pair) != 2:
@@ -60,6 +63,7 @@ class Normalizer:
         self.min_share = float(detection.get("min_share", 0.03))
         self.min_count = int(detection.get("min_count", 8))
         self._han = regex.compile(r"\p{Han}")
+        self._drop_traditional = dict.fromkeys(self.t2s)  # str.translate deletes them: a fast count
         # texts with none of these need no rule pass (a cheap prefilter; the rules decide)
         self.has_markup = regex.compile(
             r"[<&\ufeff\u200b\u200c\u200d\u2060\u00ad\r]|[0-9]{6}\)|\p{Han}[ \t]*\n[ \t\n]{0,6}\p{Han}")
@@ -75,7 +79,7 @@ class Normalizer:
         han = len(self._han.findall(sample))
         if not han:
             return False
-        hits = sum(1 for ch in sample if ord(ch) in self.t2s)
+        hits = len(sample) - len(sample.translate(self._drop_traditional))
         return hits >= self.min_count and hits / han >= self.min_share
 
     def _rules(self, text: str) -> tuple[str, OffsetMap]:

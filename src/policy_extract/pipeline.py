@@ -4,11 +4,14 @@ A Pipeline is built once (patterns loaded and compiled, segmenter chosen, extrac
 then called on many texts. ``extract()`` keeps one default Pipeline per option set.
 
 It never raises on a ``str``: a stage that fails becomes a warning on the document and the
-stages after it still run on what there is.
+stages after it still run on what there is. Input limits: a text longer than ``max_chars`` is
+cut there (a ``truncated`` warning; nothing beyond it is read); a stage that runs longer than
+``stage_timeout`` seconds is stopped (a ``stage_timeout`` warning; its partial records are kept).
 """
 from __future__ import annotations
 
 import datetime as dt
+import ctypes
 import threading
 import traceback
 from pathlib import Path
@@ -45,7 +48,13 @@ class Pipeline:
     user_dict:
         a dictionary file (one word per line, optionally ``word freq pos``).
     max_chars:
-        longer texts are cut to this length with a warning (nothing beyond it is extracted).
+        longer texts are cut to this length with a ``truncated`` warning (nothing beyond it is
+        extracted; spans still index the caller's full string).
+    stage_timeout:
+        seconds one stage (normalise excepted) may run; a stage over it is interrupted and
+        becomes a ``stage_timeout`` warning, and the stages after it still run. ``None`` (the
+        default): no limit. Pure-Python work stops within a few milliseconds of the budget; a
+        single call into C (one regex search) is stopped when it returns.
     """
 
     def __init__(
@@ -58,6 +67,7 @@ class Pipeline:
         patterns_dirs: Iterable[str | Path] = (),
         user_dict: str | Path | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
+        stage_timeout: float | None = None,
     ) -> None:
         self.patterns = load_patterns(patterns_dirs)
         self.normalizer = Normalizer(self.patterns)
@@ -71,6 +81,7 @@ class Pipeline:
         self.extractors = build_extractors(
             self.patterns, None if extractors is None else list(extractors), tuple(disable))
         self.max_chars = max_chars
+        self.stage_timeout = stage_timeout
 
     @property
     def segmenter(self):
@@ -123,10 +134,19 @@ class Pipeline:
             doc.doc_date, doc.doc_date_source = doc_date, "argument"
         return doc
 
-    @staticmethod
-    def _run(stage: str, fn: Callable[[Doc], None], doc: Doc) -> None:
+    def _run(self, stage: str, fn: Callable[[Doc], None], doc: Doc) -> None:
+        budget = _Budget(self.stage_timeout) if self.stage_timeout else None
         try:
-            fn(doc)
+            if budget is None:
+                fn(doc)
+            else:
+                with budget:
+                    fn(doc)
+        except StageTimeout:
+            doc.warnings.append(ExtractionWarning(
+                code="stage_timeout", stage=stage,
+                message=f"{stage} stopped after {self.stage_timeout:g}s (Pipeline(stage_timeout=...)); "
+                        "records it found before are kept, the other stages still ran"))
         except Exception as exc:  # noqa: BLE001 - a failing stage is a warning, not a crash
             doc.warnings.append(_failure(stage, exc))
 
@@ -178,6 +198,56 @@ class _LazySegmenter:
 
     def cut(self, text: str):
         return self._pipeline.segmenter.cut(text)
+
+
+class StageTimeout(BaseException):
+    """Raised inside a stage that overran ``stage_timeout`` (a BaseException, so that a stage's
+    own ``except Exception`` cannot swallow it); the pipeline turns it into a warning."""
+
+
+class _Budget:
+    """``with _Budget(seconds):`` raises StageTimeout in this thread once ``seconds`` have passed.
+
+    A timer thread delivers the exception with ``PyThreadState_SetAsyncExc``; it is raised at the
+    thread's next bytecode. Firing and disarming share one lock, and ``__exit__`` clears an
+    exception that fired but was not raised yet and raises it itself: a timeout can never
+    surface after the block, in another stage or in the caller."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._armed = self._fired = False
+        self._thread_id = 0
+        self._timer: threading.Timer | None = None
+
+    def __enter__(self) -> "_Budget":
+        self._thread_id = threading.get_ident()
+        self._armed = True
+        self._timer = threading.Timer(self.seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+        return self
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._armed:
+                self._armed, self._fired = False, True
+                _set_async_exc(self._thread_id, ctypes.py_object(StageTimeout))
+
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        with self._lock:
+            self._armed = False
+            fired = self._fired
+        if self._timer is not None:
+            self._timer.cancel()
+        if fired:
+            _set_async_exc(self._thread_id, ctypes.c_void_p(None))  # NULL: drop it if still pending
+            if exc_type is None:
+                raise StageTimeout
+
+
+def _set_async_exc(thread_id: int, exc: object) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), exc)
 
 
 def _failure(stage: str, exc: BaseException) -> ExtractionWarning:

@@ -115,14 +115,13 @@ def _repeat(unit: str) -> Generator:
     return lambda n: (unit * (n // len(unit) + 1))[:n]
 
 
+def column_list(items: int) -> str:
+    """One 专栏 whose single list line names ``items`` projects."""
+    return "专栏1  重大项目\n\n重点项目：" + "、".join(f"某某{i}号产业园建设项目" for i in range(items)) + "等。\n"
+
+
 def _column_list(n: int) -> str:
-    items, size, i = [], 0, 0
-    while size < n:
-        item = f"某某{i}号产业园建设项目"
-        items.append(item)
-        size += len(item) + 1
-        i += 1
-    return "专栏1  重大项目\n\n重点项目：" + "、".join(items) + "等。\n"
+    return column_list(max(1, n // 15))
 
 
 def _nested_brackets(n: int) -> str:

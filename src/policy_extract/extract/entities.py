@@ -281,6 +281,8 @@ class EntityExtractor:
         self.enum_after_rx = erules["enumeration_after"]
         self.subject_rx = erules["described_subject"]
         self.not_after = set(ew("not_followed_by"))
+        self.provinces = set(patterns.fragments.get("ent_province", "").strip("(?:)").split("|")) - {""}
+        self.brand_stop = regex.compile(f"(?:{_alt(patterns, ew('item_stops') + ew('brand_stops'))})")
         self.item_stops = regex.compile(f"(?:{_alt(patterns, ew('item_stops'))})")
         self.item_tails = regex.compile(f"(?:{_alt(patterns, ew('item_tails'))})$")
         self.legal = regex.compile(f"(?:{_alt(patterns, ew('legal_forms'))})$")
@@ -313,6 +315,7 @@ class EntityExtractor:
     # -- the stage ---------------------------------------------------------------------
     def __call__(self, doc: Doc) -> None:
         cands = self.grammar_candidates(doc) + self.context_candidates(doc)
+        cands += self.brand_candidates(doc, cands)
         doc.meta["_entity_candidates"] = cands  # an NER backend merges its own with these
         doc.records.setdefault("entities", []).extend(self.merge_candidates(doc, cands))
 
@@ -379,6 +382,40 @@ class EntityExtractor:
                 if a > s and text[a - 1] not in "，,。；;：:\n":
                     continue
                 out.extend(self._company_items(doc, a, m.end("name")))
+        return out
+
+    def brand_candidates(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
+        """A company's short name that begins a park or project name before a place the text
+        names zones after: 宇培|济南|电商物流产业园 where 济南高新区 is in the text (the
+        brand-city-business pattern of corporate projects). The brand is two to four
+        characters, no place and no common word. Places are the text's own (the distinctive
+        part of its zone names) plus the provinces, so nothing is segmented but the brand."""
+        from .projects import column_blocks
+
+        zone_words = {c.text[: m.start()] for c in cands if c.label == "park"
+                      for m in [self.park_suffix_end.search(c.text)] if m}
+        places = {w[:-1] if w[-1:] in "市省" else w for c in cands if c.label == "park"
+                  for m in [self.zone_end.search(c.text)] if m
+                  for w in [c.text[: m.start()]] if 2 <= len(w) <= 4} | self.provinces
+        if not places:
+            return []
+        place_rx = regex.compile("|".join(regex.escape(p) for p in sorted(places, key=len, reverse=True)))
+        spans = {(c.start, c.end) for c in cands if c.label == "park"}
+        spans.update((it.start, it.end) for b in column_blocks(doc) for _, items in b.lists for it in items)
+        text = doc.text
+        out: list[Candidate] = []
+        for a, b in sorted(spans):
+            if b - a < 6:
+                continue
+            m = place_rx.search(text, a + 2, min(b, a + 5 + 4))
+            if m is None or m.start() - a > 4 or b - m.end() < 2:
+                continue
+            brand = text[a:m.start()]
+            if brand in zone_words or brand in places or self.brand_stop.search(brand) or \
+                    not regex.fullmatch(r"[\p{Han}A-Za-z]{2,4}", brand) or \
+                    self.grammars["park"].generic.fullmatch(brand) or _common_word(doc, a, m.start()):
+                continue
+            out.append(Candidate(brand, "enterprise", a, m.start()))
         return out
 
     def _company_items(self, doc: Doc, start: int, end: int, first_cut: bool = True) -> list[Candidate]:
@@ -473,7 +510,9 @@ class EntityExtractor:
     def merge_candidates(self, doc: Doc, candidates: Iterable[tuple[str, str, int, int]]) -> list[Entity]:
         """Link candidates (and every further mention of their forms) into entities."""
         cands = _drop_prefixes([Candidate(*c) for c in candidates if c[0] and c[1] in LABELS],
-                               keep=lambda c: c.label == "park" and bool(self.zone_end.search(c.text)))
+                               keep=lambda c, longer: c.label == "park" and bool(self.zone_end.search(c.text))
+                               and not self.bounds.barrier_for.intersection(
+                                   longer.text[-k:] for k in (2, 3)))
         label_of: dict[str, str] = {}
         for c in sorted(cands, key=lambda c: 0 if c.label in ("park", "institution") else 1):
             label_of.setdefault(c.text, c.label)
@@ -585,15 +624,16 @@ class EntityExtractor:
         return out
 
 
-def _drop_prefixes(cands: list[Candidate], keep=lambda c: False) -> list[Candidate]:
+def _drop_prefixes(cands: list[Candidate], keep=lambda c, longer: False) -> list[Candidate]:
     """Drop a candidate that only begins a longer one of the same label (宏图集团 in
-    宏图集团有限公司), unless ``keep`` says it is a name of its own there (the zone 滨海新区 in
-    滨海新区智能制造产业园)."""
-    longest: dict[tuple[int, str], int] = {}
+    宏图集团有限公司), unless ``keep(candidate, longer)`` says it is a name of its own there
+    (the zone 滨海新区 in 滨海新区智能制造产业园; not 中国(浙江)自由贸易试验区 in …杭州片区)."""
+    longest: dict[tuple[int, str], Candidate] = {}
     for c in cands:
         key = (c.start, c.label)
-        longest[key] = max(longest.get(key, c.end), c.end)
-    return [c for c in cands if longest[(c.start, c.label)] == c.end or keep(c)]
+        if key not in longest or c.end > longest[key].end:
+            longest[key] = c
+    return [c for c in cands if longest[(c.start, c.label)].end == c.end or keep(c, longest[(c.start, c.label)])]
 
 
 def _split_and(item: str, start: int) -> list[tuple[str, int, int]]:

@@ -13,6 +13,7 @@ Word lists: ``patterns/quantities.yaml``. Table rows are read by ``tables.py``.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -105,10 +106,17 @@ class QuantityReader:
         self._growth_tail = regex.compile("(?:" + alt(self.growth_words) + ")(?:了|到|至)?$")
 
     # -- one clause -----------------------------------------------------------------
-    def read_clause(self, text: str, cs: int, ce: int, previous: str | None) -> list[_Reading]:
+    def read_clause(self, text: str, cs: int, ce: int, previous: str | None,
+                    mentions: list[QuantityMention] | None = None) -> list[_Reading]:
+        """Read the quantities of ``text[cs:ce]``; ``mentions`` are the document's (found once)."""
         out: list[_Reading] = []
         before_clause = previous
-        mentions = self.finder.find(text, cs, ce)
+        if mentions is None:
+            mentions = self.finder.find(text, cs, ce)
+        else:
+            lo = bisect.bisect_left(mentions, cs, key=lambda q: q.start)
+            hi = bisect.bisect_left(mentions, ce, key=lambda q: q.start)
+            mentions = [q for q in mentions[lo:hi] if q.end <= ce]
         left = cs
         for q in mentions:
             r = self._read(text, q, left, previous)
@@ -380,12 +388,13 @@ class QuantityExtractor:
         doc_year = doc.doc_date.year if doc.doc_date else None
         dominant = _dominant_year(times, doc_year)
         plan = doc.meta.get("plan_period")
+        mentions = self.reader.finder.find(doc.text)
         for ss, se in doc.sentences:
             if any(ts <= ss < te for ts, te in skip):
                 continue
             previous = None
             for cs, ce in clauses(doc.text, ss, se):
-                for r in self.reader.read_clause(doc.text, cs, ce, previous):
+                for r in self.reader.read_clause(doc.text, cs, ce, previous, mentions):
                     previous = r.indicator or previous
                     self._decide(doc, r, ss, se, times, doc_year, plan, dominant)
                     record = self._record(doc, r)
