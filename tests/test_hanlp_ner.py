@@ -164,3 +164,23 @@ def test_registered_but_not_default():
 
     _load_builtin()
     assert "hanlp_ner" in EXTRACTORS and "hanlp_ner" not in DEFAULT_ORDER
+
+
+def test_pipeline_option_runs_the_model_after_the_rule_entities(model_dir):
+    """The path users take: Pipeline(ner="hanlp", ner_model=PATH) / extract(..., ner="hanlp")."""
+    from policy_extract import Pipeline, extract
+
+    pipeline = Pipeline(ner="hanlp", ner_model=str(model_dir))
+    names = pipeline.extractor_names
+    assert names.index("hanlp_ner") == names.index("entities") + 1
+    text = "到2025年，苏州工业园区高新技术企业达到2500家以上。"
+    doc = pipeline(text)
+    assert all(text[e.span.start:e.span.end] == e.quote for e in doc.entities)
+    assert extract(text, ner="hanlp", ner_model=str(model_dir)).targets == doc.targets
+
+
+def test_unknown_ner_backend_is_a_config_error():
+    from policy_extract import ConfigError, Pipeline
+
+    with pytest.raises(ConfigError, match="unknown ner backend"):
+        Pipeline(ner="crystal-ball")

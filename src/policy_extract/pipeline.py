@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .document import Doc
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .extract import build_extractors
 from .link import link
 from .normalize import Normalizer
@@ -55,6 +55,11 @@ class Pipeline:
         becomes a ``stage_timeout`` warning, and the stages after it still run. ``None`` (the
         default): no limit. Pure-Python work stops within a few milliseconds of the budget; a
         single call into C (one regex search) is stopped when it returns.
+    ner:
+        ``"hanlp"`` adds a HanLP NER model's organisations and locations to the rule entities
+        (``pip install 'policy_extract[hanlp]'``); None (default) uses the rules only.
+    ner_model:
+        a HanLP NER identifier or a local model folder (default: HanLP's small Chinese model).
     """
 
     def __init__(
@@ -68,6 +73,8 @@ class Pipeline:
         user_dict: str | Path | None = None,
         max_chars: int = DEFAULT_MAX_CHARS,
         stage_timeout: float | None = None,
+        ner: str | None = None,
+        ner_model: str | None = None,
     ) -> None:
         self.patterns = load_patterns(patterns_dirs)
         self.normalizer = Normalizer(self.patterns)
@@ -80,6 +87,14 @@ class Pipeline:
             self.segmenter
         self.extractors = build_extractors(
             self.patterns, None if extractors is None else list(extractors), tuple(disable))
+        if ner is not None:
+            if ner != "hanlp":
+                raise ConfigError(f"unknown ner backend {ner!r}; available: ['hanlp']")
+            from .extract.hanlp_ner import HanLPEntityExtractor
+
+            names = [e.name for e in self.extractors]
+            at = names.index("entities") + 1 if "entities" in names else len(names)
+            self.extractors.insert(at, HanLPEntityExtractor(self.patterns, model=ner_model))
         self.max_chars = max_chars
         self.stage_timeout = stage_timeout
 
