@@ -15,6 +15,9 @@ from .records import Quantity
 
 Q = TypeVar("Q", bound=Quantity)
 
+MERGE_WINDOW = 50
+"""How many earlier records stating the same quantity a record is compared with."""
+
 
 class IndicatorCatalog:
     def __init__(self, patterns: PatternSet) -> None:
@@ -80,16 +83,26 @@ def _richness(q: Quantity) -> int:
 
 
 def merge_duplicates(records: Iterable[Q]) -> list[Q]:
-    """Collapse records that state the same quantity of the same indicator for the same year."""
+    """Collapse records that state the same quantity of the same indicator for the same year.
+
+    Records are bucketed by (value, unit, kind), so only records stating the same quantity are
+    compared: linear in the number of records."""
     out: list[Q] = []
+    buckets: dict[tuple, list[int]] = {}
     for r in records:
         twin = None
-        for i, o in enumerate(out):
-            if (o.base_value == r.base_value and o.base_unit == r.base_unit and o.kind == r.kind
-                    and (o.year == r.year or o.year is None or r.year is None)
-                    and similar_indicators(o.indicator, r.indicator, o.indicator_id, r.indicator_id)):
-                twin = i
-                break
+        if r.indicator:  # a number with no indicator is never the same statement as another
+            key = (r.base_value, r.base_unit, r.kind)
+            bucket = buckets.setdefault(key, [])
+            # the same quantity is rarely stated more than a few times: look at the latest few
+            for i in reversed(bucket[-MERGE_WINDOW:]):
+                o = out[i]
+                if ((o.year == r.year or o.year is None or r.year is None)
+                        and similar_indicators(o.indicator, r.indicator, o.indicator_id, r.indicator_id)):
+                    twin = i
+                    break
+            if twin is None:
+                bucket.append(len(out))
         if twin is None:
             out.append(r)
             continue

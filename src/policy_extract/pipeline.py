@@ -24,7 +24,7 @@ from .link import link
 from .normalize import Normalizer
 from .patterns import load_patterns
 from .records import DocumentMeta, ExtractionWarning, Outline, PlanPeriod, PolicyDocument
-from .segment import make_segmenter
+from .segment import make_segmenter, words_of
 from .structure import structure
 
 DEFAULT_MAX_CHARS = 20_000_000
@@ -213,6 +213,9 @@ class _LazySegmenter:
 
     def cut(self, text: str):
         return self._pipeline.segmenter.cut(text)
+
+    def words(self, text: str):
+        return words_of(self._pipeline.segmenter, text)
 
 
 class StageTimeout(BaseException):

@@ -49,6 +49,12 @@ class Segmenter(Protocol):
         ...
 
 
+def words_of(segmenter: Segmenter, text: str) -> list[Token]:
+    """Word boundaries without POS tags where the backend can give them more cheaply."""
+    words = getattr(segmenter, "words", None)
+    return words(text) if words is not None else segmenter.cut(text)
+
+
 def _tokens_from_words(words: Iterable[str], pos: Iterable[str | None] | None = None) -> list[Token]:
     out, i = [], 0
     tags = iter(pos) if pos is not None else None
@@ -131,6 +137,12 @@ class JiebaSegmenter:
                 if w.pos:
                     self._posseg.word_tag_tab[w.word] = w.pos
             self._ready = True
+
+    def words(self, text: str) -> list[Token]:
+        """Word boundaries only (no POS tagging: several times cheaper)."""
+        if not self._ready:
+            self._init()
+        return _tokens_from_words(self._tokenizer.cut(text, HMM=True))
 
     def cut(self, text: str) -> list[Token]:
         if not self._ready:

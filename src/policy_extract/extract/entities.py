@@ -26,6 +26,7 @@ from ..document import Doc
 from ..lists import split_items
 from ..patterns import PatternSet
 from ..records import Entity, Mention
+from ..segment import words_of
 from . import register
 
 LABELS = ("park", "enterprise", "institution", "platform", "government")
@@ -549,14 +550,26 @@ class EntityExtractor:
         its own here, not part of a longer one)?"""
         if doc.segmenter is None:
             return True
-        a, b = max(0, s - 3), min(len(doc.text), e + 3)
-        try:
-            toks = self.bounds.tokens(doc, a, b)
-        except Exception:  # noqa: BLE001 - a segmenter problem must not lose the mention
+        # each sentence is segmented at most once per document, whatever the number of hits in
+        # it: the whole check costs at most one pass of the segmenter over the text
+        cache = doc.meta.setdefault("_word_bounds", {})
+        starts_of = cache.get("starts")
+        if starts_of is None:
+            starts_of = cache["starts"] = [a for a, _ in doc.sentences]
+        i = bisect.bisect_right(starts_of, s) - 1
+        if i < 0:
             return True
-        starts = {t.start for t in toks}
-        ends = {t.end for t in toks}
-        return s in starts and e in ends
+        a, b = doc.sentences[i]
+        if e > b:
+            return True
+        bounds = cache.get(a)
+        if bounds is None:
+            try:  # boundaries only: no POS tagging needed here
+                toks = words_of(doc.segmenter, doc.text[a:b])
+            except Exception:  # noqa: BLE001 - a segmenter problem must not lose the mention
+                return True
+            bounds = cache[a] = ({a + t.start for t in toks}, {a + t.end for t in toks})
+        return s in bounds[0] and e in bounds[1]
 
     def _gazetteer_forms(self) -> dict[str, str]:
         """Gazetteer names and their short forms (built once; no segmenter involved)."""

@@ -362,10 +362,159 @@ def _dominant_year(times, doc_year: int | None) -> int | None:
 
 def _names_a_document(text: str, ss: int, t) -> bool:
     """《…三年行动计划(2023—2025年)》: the years of a cited plan, not a time the number is bound to."""
-    left = text[ss:t.start]
+    left = text[max(ss, t.start - 80):t.start]  # a title is short: look 80 characters back
     if left.count("《") > left.count("》"):
         return True
     return bool(regex.search(r"(?:规划|计划|方案|纲要|意见|办法)[(（]$", left))
+
+
+_COMPARISON_LEADS = ("是", "比", "较", "与", "同")
+
+
+class _Context:
+    """What the tense and year decisions look up, indexed once per document."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.times = sorted(doc.time_expressions or [], key=lambda t: t.start)
+        self.starts = [t.start for t in self.times]
+        self.newlines = [m.start() for m in regex.finditer("\n", self.text)]
+        self.doc_year = doc.doc_date.year if doc.doc_date else None
+        self.plan = doc.meta.get("plan_period")
+        self.dominant = _dominant_year(self.times, self.doc_year)
+        self.now = self.doc_year if self.doc_year is not None else (self.plan[0] if self.plan else self.dominant)
+        self.marks = doc.section_marks
+        self.mark_starts = [m.start for m in self.marks]
+        self._section_cache: dict[tuple[int, int], object] = {}
+        self._heading_cache: dict[int, int | None] = {}
+        self.ss = self.se = 0
+        self.goal_sentence = False
+        self.para_fallback = None
+
+    def sentence(self, ss: int, se: int) -> None:
+        self.ss, self.se = ss, se
+        self.goal_sentence = "目标" in _without_titles(self.text[ss:se])
+        self.para_fallback = self._paragraph_deadline(ss)
+
+    def para_start(self, pos: int) -> int:
+        i = bisect.bisect_left(self.newlines, pos) - 1
+        return self.newlines[i] + 1 if i >= 0 else 0
+
+    def _index(self, pos: int) -> int:
+        """Index of the first time expression starting at or after ``pos``."""
+        return bisect.bisect_left(self.starts, pos)
+
+    def binding(self, r: _Reading):
+        """The nearest time before the number in its sentence, except a comparison base
+        (是“十二五”末的2.2倍, 比上年) unless the number follows it at once (由“十二五”末的9.8%);
+        else a deadline that opens the paragraph (到2025年：… followed by a list of goals)."""
+        text, ss = self.text, self.ss
+        i = self._index(r.q.start) - 1
+        first = True
+        while i >= 0 and self.times[i].start >= ss:
+            t = self.times[i]
+            i -= 1
+            if t.end > r.q.start or _names_a_document(text, ss, t):
+                continue
+            lead = text[max(ss, t.start - 2):t.start]
+            if first and r.q.start - t.end <= 2 and not lead.endswith(_COMPARISON_LEADS):
+                return t  # 由“十二五”末的9.8%: the number stated for that time
+            first = False
+            if not lead.endswith(_COMPARISON_LEADS + ("由", "从", "于")):
+                return t
+        if not first:
+            return None
+        return self.para_fallback
+
+    def _paragraph_deadline(self, ss: int):
+        text = self.text
+        para_start = self.para_start(ss)
+        i = self._index(ss) - 1
+        while i >= 0 and self.times[i].start >= para_start:
+            t = self.times[i]
+            i -= 1
+            if not t.is_deadline:
+                continue
+            lead = text[para_start:t.start]
+            # 到2025年，… opens the paragraph, or follows its heading (（一）近期目标。力争3-5年，…)
+            opens = len(lead) <= 3 or bool(regex.fullmatch(r"[^，,；;。\n]{0,30}。", lead[-32:])) and \
+                len(lead) <= 32
+            # 今年…主要预期目标是：A；B；C — a list introduced by a colon after the time
+            intro = regex.search(r"[:：][^。！？!?\n]{0,400}$", text[t.end:ss][-401:])
+            return t if opens or intro else None
+        return None
+
+    def _ancestors(self, pos: int) -> list[int]:
+        """Indices of the headings enclosing ``pos``, innermost first."""
+        out, level = [], 10**6
+        i = bisect.bisect_right(self.mark_starts, pos) - 1
+        while i >= 0 and level > 1:
+            if self.marks[i].level < level:
+                out.append(i)
+                level = self.marks[i].level
+            i -= 1
+        return out
+
+    def section_deadline(self, pos: int):
+        """（二）主要目标。到2026年，…  1. … 2. …: the deadline that opens an enclosing section
+        (the innermost two levels below a chapter) governs the goals listed in it."""
+        for n, i in enumerate(self._ancestors(pos)):
+            m = self.marks[i]
+            if m.level <= 1 or n >= 2:
+                break
+            key = (i, 0)
+            if key not in self._section_cache:
+                self._section_cache[key] = self._opening_deadline(i)
+            t = self._section_cache[key]
+            if t is not None and t.start < pos:
+                return t
+        return None
+
+    def _opening_deadline(self, i: int):
+        m = self.marks[i]
+        end = self.mark_starts[i + 1] if i + 1 < len(self.marks) else len(self.text)
+        j = self._index(m.start)
+        while j < len(self.times) and self.times[j].start < end:
+            t = self.times[j]
+            j += 1
+            if t.is_deadline and not t.relative:
+                lead = self.text[max(m.start, t.start - 2):t.start]
+                if t.start - m.start <= 40 or regex.search(r"[。\n]\s*$", lead) or lead == "":
+                    return t
+        return None
+
+    def heading_year(self, pos: int) -> int | None:
+        """一、2021年工作回顾: the year the enclosing heading names."""
+        for i in self._ancestors(pos):
+            if i not in self._heading_cache:
+                m = self.marks[i]
+                end = self.text.find("\n", m.start, m.start + 200)
+                end = m.start + 200 if end < 0 else end
+                j = self._index(m.start)
+                year = None
+                while j < len(self.times) and self.times[j].start < end:
+                    if self.times[j].due_year is not None:
+                        year = self.times[j].due_year
+                        break
+                    j += 1
+                self._heading_cache[i] = year
+            if self._heading_cache[i] is not None:
+                return self._heading_cache[i]
+        return None
+
+    def paragraph_year(self, pos: int) -> int | None:
+        text, ss = self.text, self.ss
+        para_start = self.para_start(ss)
+        i = self._index(ss) - 1
+        while i >= 0 and self.times[i].start >= para_start:
+            t = self.times[i]
+            i -= 1
+            if t.due_year is None or _names_a_document(text, max(para_start, t.start - 80), t):
+                continue
+            if not text[max(para_start, t.start - 2):t.start].endswith(_COMPARISON_LEADS + ("由", "从")):
+                return t.due_year
+        return None
 
 
 @register("targets")
@@ -381,22 +530,20 @@ class QuantityExtractor:
     def __call__(self, doc: Doc) -> None:
         targets = doc.records.setdefault("targets", [])
         statistics = doc.records.setdefault("statistics", [])
-        skip = doc.table_ranges
         if doc.time_expressions is None:  # the deadlines extractor is switched off
             doc.time_expressions = find_time_expressions(doc)
-        times = sorted(doc.time_expressions, key=lambda t: t.start)
-        doc_year = doc.doc_date.year if doc.doc_date else None
-        dominant = _dominant_year(times, doc_year)
-        plan = doc.meta.get("plan_period")
+        ctx = _Context(doc)
         mentions = self.reader.finder.find(doc.text)
+        skip = doc.table_ranges
         for ss, se in doc.sentences:
             if any(ts <= ss < te for ts, te in skip):
                 continue
+            ctx.sentence(ss, se)
             previous = None
             for cs, ce in clauses(doc.text, ss, se):
                 for r in self.reader.read_clause(doc.text, cs, ce, previous, mentions):
                     previous = r.indicator or previous
-                    self._decide(doc, r, ss, se, times, doc_year, plan, dominant)
+                    self._decide(ctx, r, cs)
                     record = self._record(doc, r)
                     if record is not None:
                         (targets if isinstance(record, Target) else statistics).append(record)
@@ -407,28 +554,29 @@ class QuantityExtractor:
         statistics.extend(table_statistics)
 
     # -- target or statistic ---------------------------------------------------------
-    def _decide(self, doc: Doc, r: _Reading, ss: int, se: int, times, doc_year, plan, dominant) -> None:
+    def _decide(self, ctx: "_Context", r: _Reading, clause_start: int) -> None:
         """Target or statistic, and the year: from the time the number is bound to, cue words,
-        the heading it sits under, and the document's "now" (its date, else its plan's start)."""
+        the heading it sits under, and the document's "now" (its date, else its plan's start).
+        Every look is bounded (a window, a bisect, a cache), so n numbers cost O(n)."""
         rd = self.reader
-        text = doc.text
-        bound = self._binding(text, r, ss, times)
+        text, ss = ctx.text, ctx.ss
+        bound = ctx.binding(r)
         if bound is None:
-            bound = self._section_deadline(doc, r.q.start, times)
-        clause_text = _without_titles(text[ss:r.end])  # 《…行动计划》 is a name, not a plan
-        sentence = _without_titles(text[ss:se])
-        future = any(c in clause_text for c in rd.future_cues) or "目标" in sentence
-        past = any(c in text[ss:r.q.start][-40:] for c in rd.past_cues) \
+            bound = ctx.section_deadline(r.q.start)
+        window = _without_titles(text[max(ss, r.q.start - 120):r.end])  # 《…计划》 is a name
+        future = any(c in window for c in rd.future_cues) or ctx.goal_sentence
+        past = any(c in text[max(ss, r.q.start - 40):r.q.start] for c in rd.past_cues) \
             or "了" in text[max(ss, r.q.start - 6):r.q.start]
-        path = doc.section_at(r.q.start)
+        path = ctx.doc.section_at(r.q.start)
         in_goals = any(rd.goal_heading.search(h) for h in path)
         in_base = any(rd.base_heading.search(h) for h in path)
         # a time stated in an earlier clause does not outweigh this clause's own 将 / 预计
-        clause_start = max(text.rfind(c, ss, r.q.start) for c in "，,；;") + 1
-        own_future = any(c in _without_titles(text[max(ss, clause_start):r.end]) for c in rd.future_cues)
+        own = _without_titles(text[max(clause_start, r.q.start - 120):r.end])
+        own_future = any(c in own for c in rd.future_cues)
         if bound is not None and bound.start < clause_start and own_future and not bound.is_deadline:
             bound = None
-        now = doc_year if doc_year is not None else (plan[0] if plan else dominant)
+        strong = "力争" in window or "目标" in window
+        now = ctx.now
         year = bound.due_year if bound is not None else None
         if bound is not None and year is not None and now is not None and year != now:
             r.is_target = year > now
@@ -438,13 +586,13 @@ class QuantityExtractor:
             r.is_target = False
         elif in_goals:
             r.is_target = not past
-        elif past and not ("力争" in clause_text or "目标" in clause_text):
+        elif past and not strong:
             r.is_target = False
         else:
-            r.is_target = own_future or (future and (plan is not None or "力争" in clause_text
-                                                     or "目标" in clause_text or "到20" in clause_text))
+            r.is_target = own_future or (future and (ctx.plan is not None or strong or "到20" in window))
         if r.is_target and bound is not None and bound.is_deadline:
             r.deadline = bound.text
+        plan = ctx.plan
         if year is None and plan is not None:
             if r.is_target and not in_base:
                 year = plan[1]
@@ -452,91 +600,13 @@ class QuantityExtractor:
                 year = plan[0] - 1  # 现拥有… in a plan's review: the year before the plan
         if year is None and not r.is_target:
             # a reported figure belongs to the time its paragraph speaks of (2023年以来，…),
-            # else to the document's own year, else to the year the document mostly reports on
-            year = self._paragraph_year(text, r, ss, times)
+            # else to its heading's year, else to the document's year or the year it mostly reports on
+            year = ctx.paragraph_year(r.q.start)
             if year is None:
-                year = self._heading_year(doc, r.q.start, times)
+                year = ctx.heading_year(r.q.start)
             if year is None:
-                year = doc_year if doc_year is not None else dominant
+                year = ctx.doc_year if ctx.doc_year is not None else ctx.dominant
         r.year = year
-
-    @staticmethod
-    def _heading_year(doc: Doc, pos: int, times) -> int | None:
-        """一、2021年工作回顾: the year the enclosing heading names."""
-        level = 10**6
-        for m in reversed([m for m in doc.section_marks if m.start <= pos]):
-            if m.level >= level:
-                continue
-            level = m.level
-            end = doc.text.find("\n", m.start)
-            end = len(doc.text) if end < 0 else end
-            for t in times:
-                if m.start <= t.start < end and t.due_year is not None:
-                    return t.due_year
-        return None
-
-    @staticmethod
-    def _paragraph_year(text: str, r: _Reading, ss: int, times) -> int | None:
-        para_start = text.rfind("\n", 0, ss) + 1
-        for t in reversed(times):
-            if para_start <= t.start < ss and t.due_year is not None and not _names_a_document(text, para_start, t):
-                lead = text[max(para_start, t.start - 2):t.start]
-                if not lead.endswith(("是", "比", "较", "由", "从", "与", "同")):
-                    return t.due_year
-        return None
-
-    @staticmethod
-    def _binding(text: str, r: _Reading, ss: int, times):
-        """The time expression a number is bound to.
-
-        The nearest one before it in its sentence, except a comparison base (是“十二五”末的2.2倍,
-        比上年) unless the number follows it at once (由“十二五”末的9.8%); else a deadline that
-        opens the paragraph (到2025年： followed by a list of goals)."""
-        before = [t for t in times if ss <= t.start and t.end <= r.q.start and not _names_a_document(text, ss, t)]
-        if before:
-            last = before[-1]
-            lead = text[max(ss, last.start - 2):last.start]
-            comparison = lead.endswith(("是", "比", "较", "与", "同"))
-            if r.q.start - last.end <= 2 and not comparison:
-                return last  # 由“十二五”末的9.8%: the number stated for that time
-            for t in reversed(before):
-                lead = text[max(ss, t.start - 2):t.start]
-                if not lead.endswith(("是", "比", "较", "由", "从", "与", "同", "于")):
-                    return t
-            return None
-        para_start = text.rfind("\n", 0, ss) + 1
-        for t in reversed(times):
-            if t.start < ss and t.is_deadline and t.start >= para_start:
-                lead = text[para_start:t.start]
-                # 到2025年，… opens the paragraph, or follows its heading (（一）近期目标。力争3-5年，…)
-                opens = len(lead) <= 3 or bool(regex.fullmatch(r"[^，,；;。\n]{0,30}。", lead))
-                # 今年…主要预期目标是：A；B；C — a list introduced by a colon after the time
-                intro = regex.search(r"[:：][^。！？!?\n]*$", text[t.end:ss])
-                return t if opens or intro else None
-        return None
-
-    @staticmethod
-    def _section_deadline(doc: Doc, pos: int, times):
-        """（二）主要目标。到2026年，…  1. … 2. …: the deadline that opens an enclosing section
-        (the innermost two levels below a chapter) governs the goals listed in it."""
-        marks = [m for m in doc.section_marks if m.start <= pos]
-        if not marks:
-            return None
-        tried = 0
-        level = 10**6
-        for m in reversed(marks):
-            if m.level >= level:
-                continue
-            level = m.level
-            if m.level <= 1 or tried >= 2:
-                break
-            tried += 1
-            for t in times:
-                if m.start <= t.start < pos and t.is_deadline and not t.relative:
-                    lead = doc.text[max(m.start, t.start - 2):t.start]
-                    if t.start - m.start <= 40 or regex.search(r"[。\n]\s*$", lead) or lead == "":
-                        return t
-        return None
 
     def _record(self, doc: Doc, r: _Reading):
         q = r.q
