@@ -15,12 +15,18 @@ from conftest import PROJECT_CORPORA, SHARED_DEV, corpus_docs, gold_date
 
 # per-field F1 on ../shared/corpora/dev; raise these as extraction improves, never lower them
 DEV_FLOORS = {
-    "targets": 0.30,
-    "statistics": 0.10,
-    "projects": 0.90,
-    "parks": 0.0,
-    "enterprises": 0.0,
-    "deadlines": 0.0,
+    "targets": 0.80,
+    "statistics": 0.77,
+    "projects": 0.96,
+    "parks": 0.86,
+    "enterprises": 0.85,
+    "deadlines": 0.98,
+}
+# the project's own documents (other issuers and genres), scored the same way
+CORPORA_FLOORS = {
+    "targets": 0.88,
+    "statistics": 0.89,
+    "deadlines": 0.95,
 }
 
 
@@ -31,14 +37,26 @@ def _scorer():
     return module
 
 
-def test_dev_corpus_meets_the_floors(shared_dev, tmp_path):
+def _score(corpus, tmp_path) -> tuple[dict, str]:
     out = tmp_path / "score.json"
     with contextlib.redirect_stdout(io.StringIO()) as printed:
-        _scorer().main([str(shared_dev), "--json", str(out)])
-    summary = json.loads(out.read_text(encoding="utf-8"))
+        _scorer().main([str(corpus), "--json", str(out)])
+    return json.loads(out.read_text(encoding="utf-8")), printed.getvalue()
+
+
+def test_dev_corpus_meets_the_floors(shared_dev, tmp_path):
+    summary, printed = _score(shared_dev, tmp_path)
     assert summary["crashes"] == []
     below = {f: summary[f]["F1"] for f, floor in DEV_FLOORS.items() if summary[f]["F1"] < floor}
-    assert not below, f"below the floors {DEV_FLOORS}: {below}\n{printed.getvalue()}"
+    assert not below, f"below the floors {DEV_FLOORS}: {below}\n{printed}"
+
+
+def test_project_corpora_meet_the_floors(shared_dev, tmp_path):
+    """The scorer lives in ../shared; the documents are the project's own (corpora/)."""
+    summary, printed = _score(PROJECT_CORPORA, tmp_path)
+    assert summary["crashes"] == []
+    below = {f: summary[f]["F1"] for f, floor in CORPORA_FLOORS.items() if summary[f]["F1"] < floor}
+    assert not below, f"below the floors {CORPORA_FLOORS}: {below}\n{printed}"
 
 
 def _all_docs():
