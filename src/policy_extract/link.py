@@ -78,8 +78,12 @@ def similar_indicators(a: str | None, b: str | None, ida: str | None = None, idb
     return 2 * len(x & y) / (len(x) + len(y)) >= 0.6
 
 
-def _richness(q: Quantity) -> int:
-    return sum(v is not None for v in (q.attribute, q.baseline_value, q.baseline_year)) + int(q.cumulative)
+def _richness(q: Quantity) -> tuple[int, int, int]:
+    """Table facts first, then an indicator written in Chinese, then the longer indicator."""
+    facts = sum(v is not None for v in (q.attribute, q.baseline_value, q.baseline_year)) + int(q.cumulative)
+    text = q.indicator or ""
+    han = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    return facts, int(han >= 2), len(text)
 
 
 def merge_duplicates(records: Iterable[Q]) -> list[Q]:

@@ -61,6 +61,8 @@ class NumberFinder:
         self.not_before = set(words("not_quantity_before"))
         self.modifier_after = regex.compile("(?:" + patterns.alternation(words("modifier_after")) + ")")
         self.slogan_after = regex.compile("(?:" + patterns.alternation(words("slogan_after")) + ")")
+        self.first_rank_lead = regex.compile(
+            "(?:" + patterns.alternation(words("first_rank_verbs")) + r")[^，,。；;]{0,12}$")
         self.qualifier_after = regex.compile(
             "(?:" + patterns.alternation(w.split("=")[0] for w in words("after_qualifiers")) + ")")
 
@@ -147,6 +149,8 @@ class NumberFinder:
 
     def _rank(self, m: regex.Match, rule) -> QuantityMention | None:
         if m.group("first"):
+            if not self.first_rank_lead.search(m.string[max(0, m.start() - 14):m.start()]):
+                return None  # 放在首位, 首家上市公司: not a ranking
             value = Decimal(1)
         else:
             n = m.group("n") or m.group("n2")

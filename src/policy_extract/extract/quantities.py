@@ -33,7 +33,7 @@ _TIME_PREFIX = regex.compile(
     r"(?:[0-9]{1,2}月(?:份)?|[0-9]{1,2}[—\-~至][0-9]{1,2}月(?:份)?|底|末|初|前|年底|度)?"
     r"|“?[十][一二三四五六]?五”?(?:时期|期间|期末|末|以来)?|今年|去年|明年|上年|年内|全年|当年|前三季度"
     r"|[一二三四]季度|上半年|下半年|[0-9]{1,2}[—\-~至][0-9]{1,2}月(?:份)?|[0-9]{1,2}月(?:份)?|近[一二三四五六七八九十0-9]{1,2}年"
-    r"|过去[一二三四五六七八九十0-9]{1,3}多?年|同期|目前|现阶段|至今|以来)"
+    r"|过去[一二三四五六七八九十0-9]{1,3}多?年|连续[一二两三四五六七八九十0-9]{1,2}年|同期|目前|现阶段|至今|以来)"
 )
 _COMPARISON_TAIL = regex.compile(r"(?:较|比|同比|相比)[^，,。；;]{0,12}$")
 _LEAD_PUNCT = " \t\u3000,，、:：;；()（）“”\"'‘’「」"
@@ -102,6 +102,7 @@ class QuantityReader:
         self._noun_of = regex.compile(r"的(?P<noun>[\p{Han}“”]{2,12}?)(?=[,，。；;、:：\n]|$|" + alt(w("after_noun_stops")) + ")")
         self.rank_verbs = sorted(w("rank_verbs"), key=len, reverse=True)
         self.rank_scopes = set(w("rank_scopes"))
+        self.measure_subjects = set(w("measure_subjects"))
         self._verb_tail = regex.compile("(?:" + alt(k for k, _ in self.level_verbs) + ")$")
         self._growth_tail = regex.compile("(?:" + alt(self.growth_words) + ")(?:了|到|至)?$")
 
@@ -141,6 +142,7 @@ class QuantityReader:
         parts = [p for p in self._conjunction.split(subject) if p]
         if len(parts) < 2:
             return readings
+        parts[-1] = regex.sub(r"等[^、]{0,12}$", "", parts[-1]) or parts[-1]  # 外贸进出口等主要经济指标
         if len(parts[-1]) > len(parts[0]) + 1 and not parts[0].endswith(parts[-1][len(parts[0]):]):
             head = parts[-1][len(parts[0]):]  # 养老保险和医疗保险参保人数: the shared head 参保人数
             if len(parts[-1]) - len(head) == len(parts[0]):
@@ -155,9 +157,13 @@ class QuantityReader:
             return readings
         if m.group("each") and len(readings) == 1:
             out = []
+            share = regex.match(r"(?:均|都)占(?P<scope>[^0-9０-９%，,]{1,8}?)(?=[近约超不达]{0,2}[0-9])",
+                                text[m.start():first.q.start + 1]) if first.kind == "share" else None
             for p in parts:
                 if first.kind == "rank" and first.indicator and subject in first.indicator:
                     p = first.indicator.replace(subject, p)
+                elif share:  # A、B等均占全市20%以上 -> A占全市比重, B占全市比重
+                    p = f"{p}占{share.group('scope')}比重"
                 r = _Reading(**{**first.__dict__, "indicator": p, "ind_span": None})
                 out.append(r)
             return out
@@ -274,7 +280,10 @@ class QuantityReader:
             return indicator or previous
         scope = scope.strip(_LEAD_PUNCT)
         subject, _ = self._indicator(subject_part, 0)
-        subject = subject or regex.sub(r"占[^占]{1,12}比重$", "", previous or "")
+        base = regex.sub(r"(?:占[^占]{1,12}比重|[^排]{0,12}排名)$", "", previous or "")
+        if subject in self.measure_subjects and base:
+            subject = base + subject  # 占比均居全省开发区首位: the share of the thing before
+        subject = subject or base
         if scope in self.rank_scopes or not scope:
             return f"{subject}{scope}排名" if subject or scope else None
         return f"{scope}排名"
@@ -307,7 +316,7 @@ class QuantityReader:
                 e -= 1
                 changed = True
             for w in self.suffix_stop:
-                if body.endswith(w, s, e) and e - s > len(w):
+                if body.endswith(w, s, e) and e - s > len(w) and not (w == "均" and body[e - 2:e] == "平均"):
                     e -= len(w)
                     changed = True
                     break
