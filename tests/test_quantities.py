@@ -143,3 +143,18 @@ def test_a_table_target_without_a_number_is_a_warning_not_a_record():
     warned = [w for w in doc.warnings if w.code == "target_without_value"]
     assert len(warned) == 1 and "细颗粒物平均浓度" in warned[0].message
     assert text[warned[0].span.start:warned[0].span.end] == "完成省下达任务"
+
+
+def test_coordinated_shares_stay_apart_when_merging():
+    doc = policy_extract.extract("规上工业、规上服务业、外贸进出口等主要经济指标均占全市20%以上。")
+    assert [r.indicator for r in doc.targets + doc.statistics] == [
+        "规上工业占全市比重", "规上服务业占全市比重", "外贸进出口占全市比重"]
+
+
+def test_the_same_goal_in_prose_and_table_is_one_record():
+    text = ("到2025年，高新技术企业达2500家。\n\n表1  主要指标\n\n指标名称\n\n2020年\n\n2025年目标\n\n指标属性\n\n"
+            "高新技术企业数(家)\n\n1214\n\n2500\n\n预期性\n\n注:按火炬统计口径。\n")
+    doc = policy_extract.extract(text)
+    goals = [t for t in doc.targets if t.value == 2500]
+    assert len(goals) == 1
+    assert (goals[0].attribute, goals[0].baseline_value, goals[0].year) == ("预期性", 1214, 2025)

@@ -75,7 +75,24 @@ def similar_indicators(a: str | None, b: str | None, ida: str | None = None, idb
     if a in b or b in a:
         return True
     x, y = _bigrams(a), _bigrams(b)
-    return 2 * len(x & y) / (len(x) + len(y)) >= 0.6
+    if 2 * len(x & y) / (len(x) + len(y)) < 0.6:
+        return False
+    return _heads_agree(a, b)
+
+
+def _heads_agree(a: str, b: str) -> bool:
+    """规上工业占全市比重 / 规上服务业占全市比重 share their tail, not their subject: after the
+    common tail, what is left of each must still be alike."""
+    k = 0
+    while k < min(len(a), len(b)) and a[-1 - k] == b[-1 - k]:
+        k += 1
+    if k < 3:
+        return True
+    ha, hb = a[: len(a) - k], b[: len(b) - k]
+    if not ha or not hb or ha in hb or hb in ha:
+        return True
+    x, y = _bigrams(ha), _bigrams(hb)
+    return 2 * len(x & y) / (len(x) + len(y)) >= 0.5
 
 
 def _richness(q: Quantity) -> tuple[int, int, int]:
