@@ -136,6 +136,7 @@ class JiebaSegmenter:
             for w in self._words:  # posseg keeps its own word->tag table
                 if w.pos:
                     self._posseg.word_tag_tab[w.word] = w.pos
+            _memoise_unknown_runs(self._posseg)
             self._ready = True
 
     def words(self, text: str) -> list[Token]:
@@ -151,6 +152,33 @@ class JiebaSegmenter:
             pairs = list(self._posseg.cut(text, HMM=True))
             return _tokens_from_words([p.word for p in pairs], [p.flag for p in pairs])
         return _tokens_from_words(self._tokenizer.cut(text, HMM=True))
+
+
+_HMM_CACHE_SIZE = 20_000
+
+
+def _memoise_unknown_runs(posseg) -> None:
+    """Remember jieba's POS-HMM answer for each run of unknown characters.
+
+    posseg tags a run of characters its dictionary does not know (章锦, 科创城) with a Viterbi
+    pass over ~250 joint word/POS states; that pass is most of the cost of POS segmentation.
+    The same runs recur (every window cut around a name holds the name), so the answer is kept
+    per run, in a bounded table per segmenter: the output is exactly jieba's.
+    """
+    inner = getattr(posseg, "_POSTokenizer__cut", None)
+    if inner is None:  # pragma: no cover - another jieba version: plain jieba it is
+        return
+    cache: dict[str, list] = {}
+
+    def cut(sentence: str):
+        hit = cache.get(sentence)
+        if hit is None:
+            if len(cache) >= _HMM_CACHE_SIZE:
+                cache.clear()
+            hit = cache[sentence] = list(inner(sentence))
+        return iter(hit)
+
+    posseg._POSTokenizer__cut = cut
 
 
 class RJiebaSegmenter:

@@ -103,6 +103,7 @@ class QuantityReader:
         self.rank_verbs = sorted(w("rank_verbs"), key=len, reverse=True)
         self.rank_scopes = set(w("rank_scopes"))
         self.measure_subjects = set(w("measure_subjects"))
+        self.descriptive = tuple(sorted(w("descriptive_measures"), key=len, reverse=True))
         self._verb_tail = regex.compile("(?:" + alt(k for k, _ in self.level_verbs) + ")$")
         self._growth_tail = regex.compile("(?:" + alt(self.growth_words) + ")(?:了|到|至)?$")
 
@@ -599,6 +600,9 @@ class QuantityExtractor:
             r.is_target = False
         else:
             r.is_target = own_future or (future and (ctx.plan is not None or strong or "到20" in window))
+        if r.is_target and r.indicator and r.indicator.endswith(rd.descriptive) \
+                and not (bound is not None and bound.is_deadline and now is not None and (year or 0) > now):
+            r.is_target = False  # 项目总投资93.7亿元: the size of a project, a fact about it
         if r.is_target and bound is not None and bound.is_deadline:
             r.deadline = bound.text
         plan = ctx.plan
