@@ -69,3 +69,14 @@ def test_long_digit_runs_are_linear():
         sizes[n] = time.perf_counter() - t0
     assert sizes[100_000] < 1.0
     assert sizes[100_000] < 40 * max(sizes[10_000], 1e-3)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("高新区有两个综合保税区", [("两个", 2, None, "个", "count")]),
+    ("连续举办五届博览会", [("五届", 5, None, "届", "count")]),
+    ("锲而不舍落实中央八项规定", []),
+    ("支持建设创新力强的三类新型研发机构", []),
+    ("促进五片区协同发展", []),
+])
+def test_small_chinese_counts_need_a_counting_verb(text, expected):
+    assert mentions(text) == expected

@@ -158,3 +158,12 @@ def test_the_same_goal_in_prose_and_table_is_one_record():
     goals = [t for t in doc.targets if t.value == 2500]
     assert len(goals) == 1
     assert (goals[0].attribute, goals[0].baseline_value, goals[0].year) == ("预期性", 1214, 2025)
+
+
+def test_in_a_plan_figures_outside_its_review_are_goals():
+    text = ("某区国民经济和社会发展第十四个五年规划纲要\n\n第一章 发展基础\n\n全区现有高新技术企业1214家。\n\n"
+            "第二章 乡村振兴\n\n建设万亩高标准农田示范基地，新建养老机构3处。\n")
+    doc = policy_extract.extract(text, doc_date=dt.date(2021, 6, 30))
+    assert [(s.value, s.year) for s in doc.statistics] == [(1214, 2020)]
+    assert [(t.indicator, t.value, t.year) for t in doc.targets] == [
+        ("高标准农田示范基地面积", 1, 2025), ("新建养老机构", 3, 2025)]

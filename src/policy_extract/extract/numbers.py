@@ -60,6 +60,8 @@ class NumberFinder:
         self.not_after = regex.compile("(?:" + patterns.alternation(words("not_quantity_after")) + ")")
         self.not_before = set(words("not_quantity_before"))
         self.modifier_after = regex.compile("(?:" + patterns.alternation(words("modifier_after")) + ")")
+        self.small_count_lead = regex.compile(
+            "(?:" + patterns.alternation(words("small_count_verbs")) + ")(?:了|过)?$")
         self.slogan_after = regex.compile("(?:" + patterns.alternation(words("slogan_after")) + ")")
         self.first_rank_lead = regex.compile(
             "(?:" + patterns.alternation(words("first_rank_verbs")) + r")[^，,。；;]{0,12}$")
@@ -109,13 +111,16 @@ class NumberFinder:
                 and regex.match(r"\p{Han}", after) and not self.qualifier_after.match(text, e):
             return None  # 过十亿企业: a size class, not an amount
         is_cn = m.group("cn") is not None
-        if is_cn and (before in "“‘「" or self.slogan_after.match(text, e)):
+        if is_cn and (before in "“‘「”’」" or self.slogan_after.match(text, e)):
             return None  # “五位一体”, “四个全面”: slogans, not counts
         value = parse_cn_number(m.group("num")) if is_cn else parse_arabic(m.group("num"))
         if value is None:
             return None
         if is_cn and not mag_word and (value <= 1 or (unit or "").endswith("元") and value < 10):
             return None  # 一个 / 零部件 / 三元材料: words, not quantities
+        if is_cn and not mag_word and value <= 10 and self.unit_info.get(unit or "", {}).get("kind") == "count" \
+                and not self.small_count_lead.search(text[max(0, s - 6):s]):
+            return None  # 八项规定, 三类机构, 五片区: set phrases, not counts
         value_max = None
         if m.group("num2"):
             n2 = m.group("num2")

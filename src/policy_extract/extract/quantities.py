@@ -394,6 +394,9 @@ class _Context:
         self.plan = doc.meta.get("plan_period")
         self.dominant = _dominant_year(self.times, self.doc_year)
         self.now = self.doc_year if self.doc_year is not None else (self.plan[0] if self.plan else self.dominant)
+        # a plan read in (or just before) its own period: its figures are goals by default
+        self.in_plan_period = bool(self.plan) and (self.doc_year is None or
+                                                   self.plan[0] - 1 <= self.doc_year <= self.plan[1])
         self.marks = doc.section_marks
         self.mark_starts = [m.start for m in self.marks]
         self._section_cache: dict[tuple[int, int], object] = {}
@@ -553,7 +556,7 @@ class QuantityExtractor:
             for cs, ce in clauses(doc.text, ss, se):
                 for r in self.reader.read_clause(doc.text, cs, ce, previous, mentions):
                     previous = r.indicator or previous
-                    self._decide(ctx, r, cs)
+                    self._decide(ctx, r, cs, ce)
                     record = self._record(doc, r)
                     if record is not None:
                         (targets if isinstance(record, Target) else statistics).append(record)
@@ -564,7 +567,7 @@ class QuantityExtractor:
         statistics.extend(table_statistics)
 
     # -- target or statistic ---------------------------------------------------------
-    def _decide(self, ctx: "_Context", r: _Reading, clause_start: int) -> None:
+    def _decide(self, ctx: "_Context", r: _Reading, clause_start: int, clause_end: int) -> None:
         """Target or statistic, and the year: from the time the number is bound to, cue words,
         the heading it sits under, and the document's "now" (its date, else its plan's start).
         Every look is bounded (a window, a bisect, a cache), so n numbers cost O(n)."""
@@ -581,7 +584,7 @@ class QuantityExtractor:
         in_goals = any(rd.goal_heading.search(h) for h in path)
         in_base = any(rd.base_heading.search(h) for h in path)
         # a time stated in an earlier clause does not outweigh this clause's own 将 / 预计
-        own = _without_titles(text[max(clause_start, r.q.start - 120):r.end])
+        own = _without_titles(text[max(clause_start, r.q.start - 120):min(clause_end, r.end + 40)])
         own_future = any(c in own for c in rd.future_cues)
         if bound is not None and bound.start < clause_start and own_future and not bound.is_deadline:
             bound = None
@@ -598,6 +601,8 @@ class QuantityExtractor:
             r.is_target = not past
         elif past and not strong:
             r.is_target = False
+        elif ctx.plan is not None and ctx.in_plan_period:
+            r.is_target = True  # in a plan, a figure outside its review is one of its goals
         else:
             r.is_target = own_future or (future and (ctx.plan is not None or strong or "到20" in window))
         if r.is_target and r.indicator and r.indicator.endswith(rd.descriptive) \
