@@ -35,6 +35,14 @@ _FILES = {"park": "parks", "enterprise": "enterprises", "institution": "institut
 _MAX_PREFIX = 24
 _NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z0-9()（）“”\"·\-]")
 _OPEN, _CLOSE = "(（“", ")）”"
+# compiled once (a module-level regex.fullmatch(...) costs a cache look-up per call)
+_LATIN = regex.compile(r"[A-Za-z0-9]+")
+_CODE_PREFIX = regex.compile(r"[0-9A-Za-z\-]*")
+_DIGIT = regex.compile(r"[0-9]")
+_BRAND = regex.compile(r"[\p{Han}A-Za-z]{2,4}")
+_ITEM = regex.compile(r"[\p{Han}A-Za-z0-9()（）·\-]+")
+_BRACKETED_PLACE = regex.compile(r"[(（][\p{Han}]{2,6}[)）]")
+_AND = regex.compile(r"(?<=[\p{Han}A-Za-z]{2})(?:和|及|与)(?=[\p{Han}A-Za-z]{2})")
 
 
 class Candidate(NamedTuple):
@@ -129,7 +137,7 @@ class Boundaries:
                 conj_end, left_words = tok.end, 0
                 continue
             stop = False
-            if pos == "eng" or pos[:1] == "x" and regex.fullmatch(r"[A-Za-z0-9]+", tok.text):
+            if pos == "eng" or pos[:1] == "x" and _LATIN.fullmatch(tok.text):
                 pass  # a Latin part of a name (NEC软件, 智能装备城ICT产业园)
             elif tok.text in self.single:
                 stop = True
@@ -362,7 +370,7 @@ class EntityExtractor:
         prefix = name[:prefix_len]
         if g.generic.fullmatch(prefix):
             return None
-        if regex.fullmatch(r"[0-9A-Za-z\-]*", prefix) or (label == "enterprise" and regex.search(r"[0-9]", prefix)):
+        if _CODE_PREFIX.fullmatch(prefix) or (label == "enterprise" and _DIGIT.search(prefix)):
             return None
         return name
 
@@ -413,7 +421,7 @@ class EntityExtractor:
                 continue
             brand = text[a:m.start()]
             if brand in zone_words or brand in places or self.brand_stop.search(brand) or \
-                    not regex.fullmatch(r"[\p{Han}A-Za-z]{2,4}", brand) or \
+                    not _BRAND.fullmatch(brand) or \
                     self.grammars["park"].generic.fullmatch(brand) or _common_word(doc, a, m.start()):
                 continue
             out.append(Candidate(brand, "enterprise", a, m.start()))
@@ -436,7 +444,7 @@ class EntityExtractor:
                 continue
             if self.suffix_rx.search(item) and not self.legal.search(item):
                 continue
-            if not regex.fullmatch(r"[\p{Han}A-Za-z0-9()（）·\-]+", item) or _common_word(doc, a, b):
+            if not _ITEM.fullmatch(item) or _common_word(doc, a, b):
                 continue
             out.append(Candidate(item, "enterprise", a, b))
         return out
@@ -447,7 +455,7 @@ class EntityExtractor:
         out: list[str] = []
         if label == "park":
             bases = [name]
-            unbracketed = regex.sub(r"[(（][\p{Han}]{2,6}[)）]", "", name)
+            unbracketed = _BRACKETED_PLACE.sub("", name)
             if unbracketed != name:  # 西部(重庆)科学城 -> 西部科学城
                 bases.append(unbracketed)
             for base in list(bases):
@@ -465,7 +473,7 @@ class EntityExtractor:
             return [x for x in dict.fromkeys(out) if x != name]
         if label != "enterprise":
             return out
-        base = regex.sub(r"[(（][\p{Han}]{2,6}[)）]", "", name)
+        base = _BRACKETED_PLACE.sub("", name)
         if base != name:
             out.append(base)
         for _ in range(3):
@@ -651,7 +659,7 @@ def _drop_prefixes(cands: list[Candidate], keep=lambda c, longer: False) -> list
 
 def _split_and(item: str, start: int) -> list[tuple[str, int, int]]:
     """A、B和C: split the last item on 和/及/与 when both sides look like names."""
-    m = regex.search(r"(?<=[\p{Han}A-Za-z]{2})(?:和|及|与)(?=[\p{Han}A-Za-z]{2})", item)
+    m = _AND.search(item)
     if not m:
         return [(item, start, start + len(item))]
     return [(item[: m.start()], start, start + m.start()),

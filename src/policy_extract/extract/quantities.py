@@ -97,7 +97,7 @@ class QuantityReader:
         verbs = alt([v for v in w("after_noun_stops") + [k for k, _ in self.level_verbs] + self.growth_words
                      if len(v) > 1])
         self._noun_after = regex.compile(
-            r"(?!" + verbs + r")(?P<noun>[\p{Han}“][\p{Han}A-Za-z“”（）()]{1,15}?)(?=[,，。；;、:：!！?？\n]|$|"
+            r"(?!" + verbs + r"|[" + "".join(w("noun_not_first")) + r"])(?P<noun>[\p{Han}“][\p{Han}A-Za-z“”（）()]{1,15}?)(?=[,，。；;、:：!！?？\n]|$|"
             + alt(w("after_noun_stops")) + ")")
         self._noun_of = regex.compile(r"的(?P<noun>[\p{Han}“”]{2,12}?)(?=[,，。；;、:：\n]|$|" + alt(w("after_noun_stops")) + ")")
         self.rank_verbs = sorted(w("rank_verbs"), key=len, reverse=True)
