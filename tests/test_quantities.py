@@ -167,3 +167,15 @@ def test_in_a_plan_figures_outside_its_review_are_goals():
     assert [(s.value, s.year) for s in doc.statistics] == [(1214, 2020)]
     assert [(t.indicator, t.value, t.year) for t in doc.targets] == [
         ("高标准农田示范基地面积", 1, 2025), ("新建养老机构", 3, 2025)]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("到2026年，新能源汽车年产量达到300万辆以上，占全国比重提高到15%左右。",
+     [("新能源汽车年产量", 300), ("新能源汽车年产量占全国比重", 15)]),
+    ("到2026年，整车本地配套率由2023年的45%提高到65%左右。", [("整车本地配套率", 45), ("整车本地配套率", 65)]),
+    ("扩大产能，力争到2026年奇瑞年产销量突破200万辆。", [("奇瑞年产销量", 200)]),
+])
+def test_times_and_comparison_bases_are_not_part_of_the_indicator(sentence, expected):
+    doc = policy_extract.extract(sentence, doc_date=dt.date(2024, 3, 1))
+    assert [(r.indicator, r.value) for r in sorted(doc.targets + doc.statistics,
+                                                   key=lambda r: r.span.start)] == expected

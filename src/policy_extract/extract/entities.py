@@ -281,6 +281,7 @@ class EntityExtractor:
                 lead=regex.compile(f"(?:{_alt(patterns, words.get('generic_leads', []))})+"))
         self.suffix_label = suffix_label
         self.suffix_rx = regex.compile(f"(?:{_alt(patterns, suffix_label)})")
+        self.suffix_ac = _automaton(suffix_label)  # finds what suffix_rx finds, in one pass
         self.shape_rules = [(patterns.compile_rule(r), lab) for lab in ("park", "enterprise")
                             for r in patterns.rules("entities/" + _FILES[lab])
                             if r.id not in ("enumeration", "enumeration_after", "described_subject")]
@@ -289,6 +290,11 @@ class EntityExtractor:
         self.enum_rx = erules["enumeration"]
         self.enum_after_rx = erules["enumeration_after"]
         self.subject_rx = erules["described_subject"]
+        # a rule may name words it cannot match without (data: requires): sentences with none
+        # of them are not searched
+        required = next(r for r in patterns.rules("entities/enterprises")
+                        if r.id == "described_subject").data.get("requires") or []
+        self.subject_requires = regex.compile(f"(?:{_alt(patterns, required)})") if required else None
         self.not_after = set(ew("not_followed_by"))
         self.provinces = set(patterns.fragments.get("ent_province", "").strip("(?:)").split("|")) - {""}
         self.brand_stop = regex.compile(f"(?:{_alt(patterns, ew('item_stops') + ew('brand_stops'))})")
@@ -332,19 +338,20 @@ class EntityExtractor:
         text = doc.text
         out: list[Candidate] = []
         for s, e in doc.lines:
-            for m in self.suffix_rx.finditer(text, s, e):
-                label = self.suffix_label[m.group()]
-                if label == "enterprise" and text[m.end():m.end() + 1] in self.not_after:
+            for ms, me in _leftmost_longest(self.suffix_ac, text, s, e):
+                suffix = text[ms:me]
+                label = self.suffix_label[suffix]
+                if label == "enterprise" and text[me:me + 1] in self.not_after:
                     continue  # 集团化办学
-                if _NAME_CHAR.match(text, m.end()) and label not in ("park", "enterprise"):
+                if _NAME_CHAR.match(text, me) and label not in ("park", "enterprise"):
                     # 研究院 in 研究院有限公司: the longer suffix decides
-                    if self.suffix_rx.match(text, m.end()):
+                    if self.suffix_rx.match(text, me):
                         continue
-                a = self.bounds.name_start(doc, s, m.start(), company=label == "enterprise",
-                                          suffix=m.group(), suffix_end=m.end())
-                c = self._check(text[a:m.end()], label, m.start() - a)
+                a = self.bounds.name_start(doc, s, ms, company=label == "enterprise",
+                                          suffix=suffix, suffix_end=me)
+                c = self._check(text[a:me], label, ms - a)
                 if c:
-                    out.append(Candidate(c, label, m.end() - len(c), m.end()))
+                    out.append(Candidate(c, label, me - len(c), me))
             for rx, label in self.shape_rules:
                 for m in rx.finditer(text, s, e):
                     a = m.start()
@@ -386,6 +393,8 @@ class EntityExtractor:
                 out.extend(self._company_items(doc, cs, m.start()))
             for m in self.enum_after_rx.finditer(text, s, e):
                 out.extend(self._company_items(doc, m.start("items"), m.end("items"), first_cut=False))
+            if self.subject_requires is not None and not self.subject_requires.search(text, s, e):
+                continue
             for m in self.subject_rx.finditer(text, s, e):
                 a = m.start("name")
                 if a > s and text[a - 1] not in "，,。；;：:\n":
@@ -408,7 +417,7 @@ class EntityExtractor:
                   for w in [c.text[: m.start()]] if 2 <= len(w) <= 4} | self.provinces
         if not places:
             return []
-        place_rx = regex.compile("|".join(regex.escape(p) for p in sorted(places, key=len, reverse=True)))
+        place_ac = _automaton(places)
         spans = {(c.start, c.end) for c in cands if c.label == "park"}
         spans.update((it.start, it.end) for b in column_blocks(doc) for _, items in b.lists for it in items)
         text = doc.text
@@ -416,15 +425,15 @@ class EntityExtractor:
         for a, b in sorted(spans):
             if b - a < 6:
                 continue
-            m = place_rx.search(text, a + 2, min(b, a + 5 + 4))
-            if m is None or m.start() - a > 4 or b - m.end() < 2:
+            m = next(_leftmost_longest(place_ac, text, a + 2, min(b, a + 5 + 4)), None)
+            if m is None or m[0] - a > 4 or b - m[1] < 2:
                 continue
-            brand = text[a:m.start()]
+            brand = text[a:m[0]]
             if brand in zone_words or brand in places or self.brand_stop.search(brand) or \
                     not _BRAND.fullmatch(brand) or \
-                    self.grammars["park"].generic.fullmatch(brand) or _common_word(doc, a, m.start()):
+                    self.grammars["park"].generic.fullmatch(brand) or _common_word(doc, a, m[0]):
                 continue
-            out.append(Candidate(brand, "enterprise", a, m.start()))
+            out.append(Candidate(brand, "enterprise", a, m[0]))
         return out
 
     def _company_items(self, doc: Doc, start: int, end: int, first_cut: bool = True) -> list[Candidate]:
@@ -643,6 +652,36 @@ class EntityExtractor:
                 continue
         out.sort(key=lambda e: e.span.start)
         return out
+
+
+def _automaton(words: Iterable[str]) -> "ahocorasick.Automaton | None":
+    auto = ahocorasick.Automaton()
+    for w in words:
+        if w:
+            auto.add_word(w, len(w))
+    if len(auto) == 0:
+        return None
+    auto.make_automaton()
+    return auto
+
+
+def _leftmost_longest(auto: "ahocorasick.Automaton | None", text: str, start: int,
+                      end: int) -> Iterable[tuple[int, int]]:
+    """The ``(start, end)`` of the words of ``auto`` in ``text[start:end]`` that a regex
+    alternation of them, longest first, finds with ``finditer``: leftmost, then longest, not
+    overlapping. One Aho-Corasick pass instead of trying the alternation at every position."""
+    if auto is None or end <= start:
+        return
+    longest: dict[int, int] = {}
+    for last, n in auto.iter(text, start, end):
+        s = last + 1 - n
+        if n > longest.get(s, 0):
+            longest[s] = n
+    pos = start
+    for s in sorted(longest):
+        if s >= pos:
+            pos = s + longest[s]
+            yield s, pos
 
 
 def _drop_prefixes(cands: list[Candidate], keep=lambda c, longer: False) -> list[Candidate]:

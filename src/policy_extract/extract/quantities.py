@@ -29,13 +29,15 @@ from .table_quantities import table_records
 from .time import find_time_expressions
 
 _TIME_PREFIX = regex.compile(
-    r"^(?:到|至|截至|截止|在|于|从|自)?(?:(?:(?:19|20)[0-9]{2}|[一二][〇○零一二三四五六七八九]{3})年"
+    r"(?:到|至|截至|截止|在|于|从|自)?(?:(?:(?:19|20)[0-9]{2}|[一二][〇○零一二三四五六七八九]{3})年"
     r"(?:[0-9]{1,2}月(?:份)?|[0-9]{1,2}[—\-~至][0-9]{1,2}月(?:份)?|底|末|初|前|年底|度)?"
     r"|“?[十][一二三四五六]?五”?(?:时期|期间|期末|末|以来)?|今年|去年|明年|上年|年内|全年|当年|前三季度"
     r"|[一二三四]季度|上半年|下半年|[0-9]{1,2}[—\-~至][0-9]{1,2}月(?:份)?|[0-9]{1,2}月(?:份)?|近[一二三四五六七八九十0-9]{1,2}年"
     r"|过去[一二三四五六七八九十0-9]{1,3}多?年|连续[一二两三四五六七八九十0-9]{1,2}年|同期|目前|现阶段|至今|以来)"
 )
-_COMPARISON_TAIL = regex.compile(r"(?:较|比|同比|相比)[^，,。；;]{0,12}$")
+_COMPARISON_TAIL = regex.compile(
+    r"(?:较|比|同比|相比)[^，,。；;]{0,12}$"
+    r"|(?:由|从)(?:(?:19|20)[0-9]{2}年|“?十[一二三四五六]?五”?末?|上年|去年)[^，,。；;]{0,6}$")
 _LEAD_PUNCT = " \t\u3000,，、:：;；()（）“”\"'‘’「」"
 
 
@@ -246,6 +248,7 @@ class QuantityReader:
             # 占全市55%、全省近1/10: the previous subject's share of a scope
             scope = regex.sub(r"^(?:占|约占|分别占)", "", body.strip(_LEAD_PUNCT))
             scope = regex.sub(r"(?:近|约|超过|不到|达)$", "", scope)
+            scope = regex.sub(r"(?:比重|比例)(?:提高到|提升至|提高至|提升到|达到|达|为)?$", "", scope)
             if scope in self.rank_scopes:
                 subject = regex.sub(r"占[^占]{1,12}比重$", "", previous)
                 indicator = f"{subject}占{scope}比重"
@@ -331,6 +334,13 @@ class QuantityReader:
         cut = max([text.rfind(c) for c in "，,；;：:"] + [best])
         if cut >= 0:
             s += cut + 1
+            for _ in range(3):  # 力争|到2026年奇瑞年产销量: the time after the cut goes too
+                m = _TIME_PREFIX.match(body, s, e)
+                if not m or m.end() == s:
+                    break
+                s = m.end()
+            while s < e and body[s] in _LEAD_PUNCT:
+                s += 1
             text = body[s:e]
         if len(text) > 30:
             s = e - 30
