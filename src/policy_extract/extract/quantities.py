@@ -274,6 +274,11 @@ class QuantityReader:
 
     def _rank_indicator(self, body: str, indicator: str | None, previous: str | None) -> str | None:
         """居全市第1位 -> <subject>全市排名; 跻身全国高新区综合实力前30强 -> 全国高新区综合实力排名."""
+        named = regex.search(r"(?P<name>[^，,。；;]{2,30}?排名)(?=[^排]{0,10}$)", body[-40:])
+        if named:  # 在全国生物医药园区综合竞争力排名中稳定保持前10位: the ranking is named
+            name, _ = self._indicator(regex.sub(r"^.{0,6}?在", "", named.group("name")), 0)
+            if name and len(name) > 3:
+                return name
         tail = body[-24:]
         for verb in self.rank_verbs:
             k = tail.rfind(verb)

@@ -113,11 +113,26 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def _check_first_chars(patterns: PatternSet) -> None:
+    """``t_duration_first`` must hold the first character of every word of ``t_goal`` and
+    ``t_via`` and every digit of ``t_count`` (the duration rule only starts there)."""
+    frags = patterns.fragments
+    if "t_duration_first" not in frags:
+        return
+    first = patterns.compile(frags["t_duration_first"])
+    words = [w for k in ("t_goal", "t_via") for w in frags.get(k, "").split("|") if w]
+    missing = [w for w in words + list("0123456789一二两三四五六七八九十") if not first.match(w)]
+    if missing:
+        raise PatternError(f"time.yaml fragment t_duration_first misses the first character of "
+                           f"{missing}: add it, or durations starting there are not found")
+
+
 class TimeGrammar:
     """The compiled rules and word tables of ``time.yaml`` (built once per PatternSet)."""
 
     def __init__(self, patterns: PatternSet) -> None:
         self.rules = [(patterns.compile_rule(r), r.data) for r in patterns.rules(_FILE)]
+        _check_first_chars(patterns)
         words = patterns.file(_FILE).words
 
         def listed(key: str) -> tuple[str, ...]:
