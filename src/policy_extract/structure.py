@@ -25,6 +25,11 @@ class Line:
     text: str
 
 
+_NUMERIC_CELL = regex.compile(r"[\d.,%\[\]\-—()（）/ ]+|--|预期性|约束性")
+_DIGITS = regex.compile(r"[0-9]+")
+_CN_DIGITS = regex.compile(r"[一二三四五六七八九十百零〇两]+")
+
+
 def lines_of(text: str) -> list[Line]:
     out, pos = [], 0
     for raw in text.split("\n"):
@@ -80,7 +85,7 @@ def _headline_lists(doc: Doc) -> list[tuple[int, int]]:
             run = []
             continue
         is_short = len(t) <= max_len and "。" not in t and not t.endswith((":", "："))
-        numeric_cell = bool(regex.fullmatch(r"[\d.,%\[\]\-—()（）/ ]+|--|预期性|约束性", t))
+        numeric_cell = bool(_NUMERIC_CELL.fullmatch(t))
         if is_short and not numeric_cell and not any(rx.match(t) for rx, _ in heading):
             run.append(line)
             continue
@@ -185,22 +190,34 @@ def _heading_text(h: Heading) -> str:
 
 
 def _number_of(label: str) -> int | None:
-    digits = regex.search(r"[0-9]+", label)
+    digits = _DIGITS.search(label)
     if digits:
         return int(digits.group())
-    cn = regex.search(r"[一二三四五六七八九十百零〇两]+", label)
+    cn = _CN_DIGITS.search(label)
     return parse_cn_int(cn.group()) if cn else None
 
 
 # ---------------------------------------------------------------- 专栏, tables, figures
 def structural_kind(doc: Doc, line: str) -> str | None:
-    for rule in doc.patterns.rules("structure"):
-        kind = rule.data.get("kind")
-        if kind in ("column_list", "table_note", "figure"):
-            continue
-        if doc.patterns.compile_rule(rule).match(line):
+    for rx, kind in _structural_rules(doc.patterns):
+        if rx.match(line):
             return kind
     return None
+
+
+_KIND_RULES: dict[int, tuple[object, list]] = {}
+
+
+def _structural_rules(pats) -> list:
+    """(compiled rule, kind) of the structure rules that mark a line, built once per PatternSet."""
+    got = _KIND_RULES.get(id(pats))
+    if got is None or got[0] is not pats:
+        rules = [(pats.compile_rule(r), r.data.get("kind")) for r in pats.rules("structure")
+                 if r.data.get("kind") not in ("column_list", "table_note", "figure")]
+        if len(_KIND_RULES) > 16:
+            _KIND_RULES.clear()
+        got = _KIND_RULES[id(pats)] = (pats, rules)
+    return got[1]
 
 
 def find_columns(doc: Doc, lines: list[Line]) -> list[Column]:

@@ -106,6 +106,7 @@ class QuantityReader:
         self.rank_scopes = set(w("rank_scopes"))
         self.measure_subjects = set(w("measure_subjects"))
         self.descriptive = tuple(sorted(w("descriptive_measures"), key=len, reverse=True))
+        self._decision = regex.compile("(?:" + alt(w("decision_verbs")) + ")了?[^。！？!?]{0,60}目标")
         self._verb_tail = regex.compile("(?:" + alt(k for k, _ in self.level_verbs) + ")$")
         self._growth_tail = regex.compile("(?:" + alt(self.growth_words) + ")(?:了|到|至)?$")
 
@@ -606,7 +607,11 @@ class QuantityExtractor:
         strong = "力争" in window or "目标" in window
         now = ctx.now
         year = bound.due_year if bound is not None else None
-        if bound is not None and year is not None and now is not None and year != now:
+        if bound is not None and year is not None and now is not None and year < now \
+                and rd._decision.search(text, bound.end, r.q.start):
+            bound, year = None, None  # 2018年提出…的目标: when the goal was set, not when it is due
+            r.is_target = True
+        elif bound is not None and year is not None and now is not None and year != now:
             r.is_target = year > now
         elif bound is not None:
             r.is_target = bound.is_deadline or (future and not past)
