@@ -615,6 +615,9 @@ class QuantityExtractor:
             r.is_target = year > now
         elif bound is not None:
             r.is_target = bound.is_deadline or (future and not past)
+        elif own_future and not in_base and not any(
+                c in text[clause_start:r.q.start] for c in rd.past_cues):
+            r.is_target = True  # 二期项目投产后将形成年产…: this clause speaks of the future
         elif in_base:
             r.is_target = False
         elif in_goals:
