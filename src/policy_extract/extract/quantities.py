@@ -161,7 +161,7 @@ class QuantityReader:
             return readings
         if m.group("each") and len(readings) == 1:
             out = []
-            share = regex.match(r"(?:均|都)占(?P<scope>[^0-9０-９%，,]{1,8}?)(?=[近约超不达]{0,2}[0-9])",
+            share = regex.match(r"(?:均|都|各)占(?P<scope>[^0-9０-９%，,]{1,8}?)(?=[近约超不达]{0,2}[0-9])",
                                 text[m.start():first.q.start + 1]) if first.kind == "share" else None
             for p in parts:
                 if first.kind == "rank" and first.indicator and subject in first.indicator:
