@@ -179,3 +179,15 @@ def test_times_and_comparison_bases_are_not_part_of_the_indicator(sentence, expe
     doc = policy_extract.extract(sentence, doc_date=dt.date(2024, 3, 1))
     assert [(r.indicator, r.value) for r in sorted(doc.targets + doc.statistics,
                                                    key=lambda r: r.span.start)] == expected
+
+
+@pytest.mark.parametrize("sentence,kind_of_record,indicator", [
+    ("要围绕共同体建设，打造千亿级核电高端装备产业集群。", "Target", "核电高端装备产业集群规模"),
+    ("二期项目投产后将形成新增年产1.62亿片硅片的生产规模。", "Target", "硅片"),
+    ("2018年，全区提出了建设一流园区的目标，具体标准就是在全国评价中进入前十位。", "Target", "全国评价排名"),
+    ("构建15分钟公共文化服务网络。", "Statistic", "公共文化服务网络覆盖时间"),
+])
+def test_tense_cues(sentence, kind_of_record, indicator):
+    doc = policy_extract.extract(sentence, doc_date=dt.date(2020, 5, 6))
+    (r,) = doc.targets + doc.statistics
+    assert (type(r).__name__, r.indicator) == (kind_of_record, indicator)

@@ -85,6 +85,7 @@ class QuantityReader:
         self.past_cues = w("past_cues")
         rules = {r.id: patterns.compile_rule(r) for r in patterns.rules("quantities")}
         self.goal_heading = rules["goal_heading"]
+        self.imperative = rules["imperative"]
         self.base_heading = rules["base_heading"]
         self.prefix_stop = sorted(w("indicator_prefix_stop"), key=len, reverse=True)
         self.suffix_stop = sorted(w("indicator_suffix_stop"), key=len, reverse=True)
@@ -260,6 +261,10 @@ class QuantityReader:
             m = self._noun_after.match(text, end)
             if m:
                 indicator, end, ind_span, ind_start = m.group("noun") + measure, m.end(), None, q.start
+        if measure == "覆盖时间" and (not indicator or indicator in self.cut_after or len(indicator) <= 2):
+            m = self._noun_after.match(text, end)  # 构建15分钟公共文化服务网络
+            if m:
+                indicator, end, ind_span, ind_start = m.group("noun") + measure, m.end(), None, q.start
         if not indicator and measure:  # 148平方公里的临空经济区 -> 临空经济区面积
             m = self._noun_of.match(text, end)
             if m:
@@ -290,6 +295,9 @@ class QuantityReader:
             return indicator or previous
         scope = scope.strip(_LEAD_PUNCT)
         subject, _ = self._indicator(subject_part, 0)
+        if subject:  # 具体标准就是在全国评价中(进入前十位): the ranking is the one 在…中
+            subject = regex.sub(r"^.*在(?=[^在]{2,}$)", "", subject)
+            subject = regex.sub(r"(?<=..)中$", "", subject)
         base = regex.sub(r"(?:占[^占]{1,12}比重|[^排]{0,12}排名)$", "", previous or "")
         if subject in self.measure_subjects and base:
             subject = base + subject  # 占比均居全省开发区首位: the share of the thing before
@@ -593,7 +601,8 @@ class QuantityExtractor:
         if bound is None:
             bound = ctx.section_deadline(r.q.start)
         window = _without_titles(text[max(ss, r.q.start - 120):r.end])  # 《…计划》 is a name
-        future = any(c in window for c in rd.future_cues) or ctx.goal_sentence
+        imperative = bool(rd.imperative.search(text, max(0, ss - 1), min(ss + 4, r.q.start)))
+        future = any(c in window for c in rd.future_cues) or ctx.goal_sentence or imperative
         past = any(c in text[max(ss, r.q.start - 40):r.q.start] for c in rd.past_cues) \
             or "了" in text[max(ss, r.q.start - 6):r.q.start]
         path = ctx.doc.section_at(r.q.start)
@@ -601,10 +610,10 @@ class QuantityExtractor:
         in_base = any(rd.base_heading.search(h) for h in path)
         # a time stated in an earlier clause does not outweigh this clause's own 将 / 预计
         own = _without_titles(text[max(clause_start, r.q.start - 120):min(clause_end, r.end + 40)])
-        own_future = any(c in own for c in rd.future_cues)
+        own_future = any(c in own for c in rd.future_cues) or bool(rd.imperative.search(own[:4]))
         if bound is not None and bound.start < clause_start and own_future and not bound.is_deadline:
             bound = None
-        strong = "力争" in window or "目标" in window
+        strong = "力争" in window or "目标" in window or imperative
         now = ctx.now
         year = bound.due_year if bound is not None else None
         if bound is not None and year is not None and now is not None and year < now \

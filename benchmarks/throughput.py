@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Throughput of extract() side by side with jieba.lcut and rjieba, in one run (issue 7).
+
+Prints figures; asserts nothing (no timed unit tests anywhere). Run:
+
+    .venv/bin/python benchmarks/throughput.py [--texts DIR] [--rounds 3] [--batch-files 120]
+                                              [--skip batch,memory,...]
+
+What is measured, and how:
+
+* **throughput**: the dev texts (``../shared/corpora/dev/texts``, else ``corpora/texts``).
+  Each round builds a fresh Pipeline, warms it on *other* texts (``corpora/texts``: imports,
+  dictionaries, jieba's tables), then times one pass over the measured texts, so no cache keyed
+  by their text flatters the figure; the best round counts. A second pass over the same texts
+  ("again") shows what the per-text caches give a long-running worker. jieba.lcut (HMM on, as
+  by default), jieba.posseg.lcut and rjieba.cut run on the same texts in the same process, best
+  of the same number of rounds.
+* **linearity**: all measured texts joined into one document (1x) and that document ten times
+  (10x), each through a fresh, warmed Pipeline.
+* **cold start**: a new interpreter imports policy_extract and extracts one sentence that names
+  a park (so jieba's dictionary and POS tables are loaded); median of three.
+* **memory**: a new interpreter extracts a 1,000,000-character document; peak RSS of the process
+  (``ru_maxrss``: interpreter, dictionaries and the document together).
+* **batch**: ``run_batch`` over a folder of copies of the texts, with 1 worker (in this process)
+  and with 2 worker processes; files/s and chars/s per core, and from them the time for one
+  million documents on a Dask cluster of N cores.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "corpora" / "dev" / "texts"
+OWN = ROOT / "corpora" / "texts"
+SENTENCE = "济南高新区将建设人工智能产业园，到2025年地区生产总值达到2000亿元。"
+
+
+def read_texts(folder: Path) -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+
+
+def best_of(rounds: int, fn: Callable[[], float]) -> float:
+    return min(fn() for _ in range(rounds))
+
+
+def timed(fn: Callable[[str], object], texts: list[str]) -> float:
+    t0 = time.perf_counter()
+    for t in texts:
+        fn(t)
+    return time.perf_counter() - t0
+
+
+def fresh_pipeline(warm: list[str], **options):
+    from policy_extract import Pipeline
+
+    p = Pipeline(**options)
+    for t in warm:
+        p(t)
+    return p
+
+
+def throughput(texts: list[str], warm: list[str], rounds: int) -> dict[str, float]:
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    jieba.lcut(warm[0])
+    jieba.posseg.lcut(warm[0][:200])
+    n = sum(map(len, texts))
+    rates: dict[str, float] = {}
+
+    def first_pass(**options) -> float:
+        return timed(fresh_pipeline(warm, **options), texts)
+
+    rates["extract()"] = n / best_of(rounds, first_pass)
+    p = fresh_pipeline(warm)
+    timed(p, texts)
+    rates["extract(), again (per-text caches warm)"] = n / best_of(rounds, lambda: timed(p, texts))
+    rates["extract(disable=['entities'])"] = n / best_of(rounds, lambda: first_pass(disable=["entities"]))
+    rates["extract(extractors=[]): normalise + structure"] = n / best_of(
+        rounds, lambda: first_pass(extractors=[]))
+    rates["jieba.lcut"] = n / best_of(rounds, lambda: timed(jieba.lcut, texts))
+    rates["jieba.posseg.lcut"] = n / best_of(rounds, lambda: timed(jieba.posseg.lcut, texts))
+    try:
+        import rjieba
+
+        rjieba.cut(warm[0])
+        rates["rjieba.cut"] = n / best_of(rounds, lambda: timed(rjieba.cut, texts))
+    except ImportError:
+        pass
+    return rates
+
+
+def linearity(texts: list[str], warm: list[str]) -> tuple[int, float, float]:
+    one = "\n".join(texts)
+    t1 = timed(fresh_pipeline(warm), [one])
+    t10 = timed(fresh_pipeline(warm), ["\n".join([one] * 10)])
+    return len(one), t1, t10
+
+
+_COLD = f"""
+import time
+t0 = time.perf_counter()
+from policy_extract import extract
+doc = extract({SENTENCE!r})
+assert doc.entities, "the sentence names a park"
+print(time.perf_counter() - t0)
+"""
+
+_MEMORY = """
+import resource, sys
+from pathlib import Path
+from policy_extract import extract
+texts = [p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).glob("*.txt"))]
+one = "\\n".join(texts)
+doc_text = (one * (1_000_000 // len(one) + 1))[:1_000_000]
+extract(texts[0][:2000])
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+doc = extract(doc_text)
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(len(doc_text), before / 1024, after / 1024, len(doc.targets) + len(doc.entities))
+"""
+
+
+def python(code: str, *args: str) -> str:
+    env = dict(os.environ)
+    env.pop("PYTHONPROFILEIMPORTTIME", None)
+    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                         check=True, cwd=tempfile.gettempdir(), env=env)
+    return out.stdout.strip()
+
+
+def cold_start(runs: int = 3) -> list[float]:
+    return sorted(float(python(_COLD)) for _ in range(runs))
+
+
+def memory(folder: Path) -> tuple[int, float, float]:
+    chars, before, after, _ = python(_MEMORY, str(folder)).split()
+    return int(chars), float(before), float(after)
+
+
+def batch(folders: list[Path], files: int) -> dict[int, tuple[float, int, int]]:
+    from policy_extract.batch import run_batch
+
+    sources = [p for f in folders for p in sorted(f.glob("*.txt"))]
+    out: dict[int, tuple[float, int, int]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        inputs = Path(tmp) / "in"
+        inputs.mkdir()
+        chars = 0
+        for i in range(files):
+            src = sources[i % len(sources)]
+            shutil.copyfile(src, inputs / f"{i:05d}_{src.name}")
+            chars += len(src.read_text(encoding="utf-8"))
+        for workers in (1, 2):
+            target = Path(tmp) / f"out{workers}.jsonl"
+            summary = run_batch(inputs, target, workers=workers, progress=False)
+            out[workers] = (summary.seconds, summary.ok, chars)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--texts", type=Path, default=DEV if DEV.is_dir() else OWN)
+    ap.add_argument("--warm", type=Path, default=OWN)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--batch-files", type=int, default=120)
+    ap.add_argument("--skip", default="", help="comma-separated: throughput,linearity,cold,memory,batch")
+    args = ap.parse_args(argv)
+    skip = set(filter(None, args.skip.split(",")))
+    texts, warm = read_texts(args.texts), read_texts(args.warm)
+    if args.warm.resolve() == args.texts.resolve():
+        print("note: the warm-up texts are the measured texts; the first-pass figure is flattered")
+    n = sum(map(len, texts))
+    import jieba
+
+    from policy_extract import __version__
+
+    try:
+        import rjieba  # noqa: F401
+        rj = getattr(rjieba, "__version__", "installed")
+    except ImportError:
+        rj = "not installed"
+    print(f"policy_extract {__version__} · Python {platform.python_version()} · {os.cpu_count()} cores · "
+          f"jieba {jieba.__version__} · rjieba {rj}")
+    print(f"measured texts: {len(texts)} files in {args.texts} ({n:,} characters); "
+          f"warm-up: {len(warm)} files in {args.warm}\n")
+
+    if "throughput" not in skip:
+        rates = throughput(texts, warm, args.rounds)
+        base = rates["jieba.lcut"]
+        print(f"{'throughput (best of %d, same process)' % args.rounds:48s} {'chars/s':>12s}  {'x jieba.lcut':>12s}")
+        for name, r in rates.items():
+            print(f"{name:48s} {r:12,.0f}  {r / base:12.2f}")
+        print()
+    if "linearity" not in skip:
+        size, t1, t10 = linearity(texts, warm)
+        print(f"linearity: 1x = {size:,} chars in {t1:.2f} s; 10x = {10 * size:,} chars in {t10:.2f} s: "
+              f"{t10 / t1:.1f}x the time for 10x the text (bar: at most 11x)\n")
+    if "cold" not in skip:
+        runs = cold_start()
+        print(f"cold start (new interpreter: import + first extract of one sentence): "
+              f"median {statistics.median(runs):.2f} s (runs {', '.join(f'{r:.2f}' for r in runs)}; bar 1.5 s)\n")
+    if "memory" not in skip:
+        chars, before, after = memory(args.texts)
+        print(f"memory: {chars:,}-character document: peak RSS {after:.0f} MB "
+              f"(before it: {before:.0f} MB, so {after - before:.0f} MB for the document; bar 400 MB)\n")
+    if "batch" not in skip:
+        res = batch([args.texts, args.warm], args.batch_files)
+        (s1, ok1, chars), (s2, ok2, _) = res[1], res[2]
+        f1, f2 = ok1 / s1, ok2 / s2
+        per_core = chars / s2 / 2
+        print(f"batch ({args.batch_files} files, {chars:,} chars, {chars // args.batch_files:,} chars/file; "
+              f"wall time includes worker start-up):")
+        print(f"  1 worker : {s1:6.2f} s  {f1:6.1f} files/s  {chars / s1:10,.0f} chars/s per core")
+        print(f"  2 workers: {s2:6.2f} s  {f2:6.1f} files/s  {per_core:10,.0f} chars/s per core"
+              f"  -> {f2 / f1:.2f}x the files/s of 1 worker (bar 1.8x)")
+        avg = chars / args.batch_files
+        print(f"\n1,000,000 documents of {avg:,.0f} chars on a Dask cluster of N cores at "
+              f"{per_core:,.0f} chars/s per core: about {1e6 * avg / per_core / 3600:,.1f} core-hours, i.e.")
+        for cores in (8, 32, 128, 512):
+            print(f"  N = {cores:4d}: {1e6 * avg / per_core / cores / 3600:7.2f} h")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
