@@ -118,6 +118,9 @@ class NumberFinder:
             return None
         if is_cn and not mag_word and (value <= 1 or (unit or "").endswith("元") and value < 10):
             return None  # 一个 / 零部件 / 三元材料: words, not quantities
+        if value == 1 and not mag_word and not m.group("num2") \
+                and self.unit_info.get(unit or "", {}).get("kind") == "count" and regex.match(r"\p{Han}", after):
+            return None  # 1个服务中心: an article before a noun, not a count
         if is_cn and not mag_word and value <= 10 and self.unit_info.get(unit or "", {}).get("kind") == "count" \
                 and not self.small_count_lead.search(text[max(0, s - 6):s]):
             return None  # 八项规定, 三类机构, 五片区: set phrases, not counts
