@@ -20,7 +20,7 @@ What is measured, and how:
 * **cold start**: a new interpreter imports policy_extract and extracts one sentence that names
   a park (so jieba's dictionary and POS tables are loaded); median of three.
 * **memory**: a new interpreter extracts a 1,000,000-character document; peak RSS of the process
-  (``ru_maxrss``: interpreter, dictionaries and the document together).
+  (``VmHWM``: interpreter, dictionaries and the document together).
 * **batch**: ``run_batch`` over a folder of copies of the texts, with 1 worker (in this process)
   and with 2 worker processes; files/s and chars/s per core, and from them the time for one
   million documents on a Dask cluster of N cores.
@@ -118,17 +118,25 @@ print(time.perf_counter() - t0)
 """
 
 _MEMORY = """
-import resource, sys
+import sys
 from pathlib import Path
 from policy_extract import extract
+
+def peak_mb():  # VmHWM: this process's peak RSS (ru_maxrss would carry the parent's over exec)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
 texts = [p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).glob("*.txt"))]
 one = "\\n".join(texts)
 doc_text = (one * (1_000_000 // len(one) + 1))[:1_000_000]
 extract(texts[0][:2000])
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = peak_mb()
 doc = extract(doc_text)
-after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(len(doc_text), before / 1024, after / 1024, len(doc.targets) + len(doc.entities))
+after = peak_mb()
+print(len(doc_text), before, after, len(doc.targets) + len(doc.entities))
 """
 
 

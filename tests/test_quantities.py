@@ -191,3 +191,13 @@ def test_tense_cues(sentence, kind_of_record, indicator):
     doc = policy_extract.extract(sentence, doc_date=dt.date(2020, 5, 6))
     (r,) = doc.targets + doc.statistics
     assert (type(r).__name__, r.indicator) == (kind_of_record, indicator)
+
+
+def test_a_share_of_the_noun_after_it():
+    doc = policy_extract.extract("力争到2025年，90%以上的政务服务事项实现网上办理。")
+    assert [(t.indicator, t.value, t.qualifier, t.year) for t in doc.targets] == [("政务服务事项比例", 90, "ge", 2025)]
+
+
+def test_jiang_yu_is_a_time_not_a_comparison():
+    doc = policy_extract.extract("机场二期将于今年上半年建成，建成后年旅客吞吐量5500万人次。", doc_date=dt.date(2023, 1, 30))
+    assert [(t.indicator, t.value, t.year) for t in doc.targets] == [("年旅客吞吐量", 5500, 2023)]

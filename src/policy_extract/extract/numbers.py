@@ -105,7 +105,7 @@ class NumberFinder:
             return None
         if not unit and self.not_after.match(text, e):
             return None
-        if before == "每" or self.modifier_after.match(text, e):
+        if before == "每" or (self.modifier_after.match(text, e) and unit != "%"):
             return None  # 每千人口 / 10亿元以上的骨干企业: part of another measure's name
         if before in self.not_before and (unit is None or unit.endswith("元")) \
                 and regex.match(r"\p{Han}", after) and not self.qualifier_after.match(text, e):

@@ -265,6 +265,10 @@ class QuantityReader:
             m = self._noun_after.match(text, end)  # 构建15分钟公共文化服务网络
             if m:
                 indicator, end, ind_span, ind_start = m.group("noun") + measure, m.end(), None, q.start
+        if not indicator and kind == "share" and q.unit == "%":  # 90%以上的政务服务事项 -> …比例
+            m = self._noun_of.match(text, end)
+            if m:
+                indicator, ind_span, ind_start = m.group("noun") + "比例", None, q.start
         if not indicator and measure:  # 148平方公里的临空经济区 -> 临空经济区面积
             m = self._noun_of.match(text, end)
             if m:
@@ -403,6 +407,8 @@ def _names_a_document(text: str, ss: int, t) -> bool:
 
 
 _COMPARISON_LEADS = ("是", "比", "较", "与", "同")
+_COMPARISON_YU = ("高于", "低于", "多于", "少于", "大于", "小于", "快于", "慢于", "优于", "好于")
+"""于 compares only in these (将于今年上半年 is a time)"""
 
 
 class _Context:
@@ -458,7 +464,7 @@ class _Context:
             if first and r.q.start - t.end <= 2 and not lead.endswith(_COMPARISON_LEADS):
                 return t  # 由“十二五”末的9.8%: the number stated for that time
             first = False
-            if not lead.endswith(_COMPARISON_LEADS + ("由", "从", "于")):
+            if not lead.endswith(_COMPARISON_LEADS + ("由", "从")) and lead not in _COMPARISON_YU:
                 return t
         if not first:
             return None
