@@ -3,7 +3,7 @@
 
 Prints figures; asserts nothing (no timed unit tests anywhere). Run:
 
-    .venv/bin/python benchmarks/throughput.py [--texts DIR] [--rounds 3] [--batch-files 120]
+    .venv/bin/python benchmarks/throughput.py [--texts DIR] [--rounds 3] [--batch-files 240]
                                               [--skip batch,memory,...]
 
 What is measured, and how:
@@ -21,9 +21,11 @@ What is measured, and how:
   a park (so jieba's dictionary and POS tables are loaded); median of three.
 * **memory**: a new interpreter extracts a 1,000,000-character document; peak RSS of the process
   (``VmHWM``: interpreter, dictionaries and the document together).
-* **batch**: ``run_batch`` over a folder of copies of the texts, with 1 worker (in this process)
-  and with 2 worker processes; files/s and chars/s per core, and from them the time for one
-  million documents on a Dask cluster of N cores.
+* **batch**: ``run_batch`` over folders of copies of the texts (a quarter of ``--batch-files``,
+  then all), with 1 worker (in this process) and with 2 worker processes. The difference of the
+  two runs is the steady rate (start-up paid once per batch drops out); the wall-clock rate
+  with start-up is printed too. From the steady rate per core: the time for one million
+  documents on a Dask cluster of N cores.
 """
 from __future__ import annotations
 
@@ -157,23 +159,27 @@ def memory(folder: Path) -> tuple[int, float, float]:
     return int(chars), float(before), float(after)
 
 
-def batch(folders: list[Path], files: int) -> dict[int, tuple[float, int, int]]:
+def batch(folders: list[Path], files: int) -> dict[tuple[int, int], tuple[float, int, int]]:
+    """(workers, files) -> (seconds, documents extracted, characters) for 1 and 2 workers, each
+    over ``files // 4`` and ``files`` files: the difference gives the steady rate, without the
+    start-up (imports, dictionaries, worker processes) that a long batch pays once."""
     from policy_extract.batch import run_batch
 
     sources = [p for f in folders for p in sorted(f.glob("*.txt"))]
-    out: dict[int, tuple[float, int, int]] = {}
+    out: dict[tuple[int, int], tuple[float, int, int]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        inputs = Path(tmp) / "in"
-        inputs.mkdir()
-        chars = 0
-        for i in range(files):
-            src = sources[i % len(sources)]
-            shutil.copyfile(src, inputs / f"{i:05d}_{src.name}")
-            chars += len(src.read_text(encoding="utf-8"))
-        for workers in (1, 2):
-            target = Path(tmp) / f"out{workers}.jsonl"
-            summary = run_batch(inputs, target, workers=workers, progress=False)
-            out[workers] = (summary.seconds, summary.ok, chars)
+        for count in (files // 4, files):
+            inputs = Path(tmp) / f"in{count}"
+            inputs.mkdir()
+            chars = 0
+            for i in range(count):
+                src = sources[i % len(sources)]
+                shutil.copyfile(src, inputs / f"{i:05d}_{src.name}")
+                chars += len(src.read_text(encoding="utf-8"))
+            for workers in (1, 2):
+                target = Path(tmp) / f"out{workers}_{count}.jsonl"
+                summary = run_batch(inputs, target, workers=workers, progress=False)
+                out[(workers, count)] = (summary.seconds, summary.ok, chars)
     return out
 
 
@@ -182,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--texts", type=Path, default=DEV if DEV.is_dir() else OWN)
     ap.add_argument("--warm", type=Path, default=OWN)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--batch-files", type=int, default=120)
+    ap.add_argument("--batch-files", type=int, default=240)
     ap.add_argument("--skip", default="", help="comma-separated: throughput,linearity,cold,memory,batch")
     args = ap.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
@@ -224,18 +230,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"memory: {chars:,}-character document: peak RSS {after:.0f} MB "
               f"(before it: {before:.0f} MB, so {after - before:.0f} MB for the document; bar 400 MB)\n")
     if "batch" not in skip:
-        res = batch([args.texts, args.warm], args.batch_files)
-        (s1, ok1, chars), (s2, ok2, _) = res[1], res[2]
-        f1, f2 = ok1 / s1, ok2 / s2
-        per_core = chars / s2 / 2
-        print(f"batch ({args.batch_files} files, {chars:,} chars, {chars // args.batch_files:,} chars/file; "
-              f"wall time includes worker start-up):")
-        print(f"  1 worker : {s1:6.2f} s  {f1:6.1f} files/s  {chars / s1:10,.0f} chars/s per core")
-        print(f"  2 workers: {s2:6.2f} s  {f2:6.1f} files/s  {per_core:10,.0f} chars/s per core"
-              f"  -> {f2 / f1:.2f}x the files/s of 1 worker (bar 1.8x)")
-        avg = chars / args.batch_files
-        print(f"\n1,000,000 documents of {avg:,.0f} chars on a Dask cluster of N cores at "
-              f"{per_core:,.0f} chars/s per core: about {1e6 * avg / per_core / 3600:,.1f} core-hours, i.e.")
+        files = args.batch_files
+        res = batch([args.texts, args.warm], files)
+        rate: dict[int, tuple[float, float]] = {}
+        print(f"batch (run_batch over copies of the texts; {files // 4} and {files} files, the difference "
+              "gives the steady rate without start-up):")
+        for w in (1, 2):
+            (s_small, ok_small, c_small), (s_big, ok_big, c_big) = res[(w, files // 4)], res[(w, files)]
+            steady = (ok_big - ok_small) / (s_big - s_small), (c_big - c_small) / (s_big - s_small)
+            rate[w] = steady
+            print(f"  {w} worker{'s' if w > 1 else ' '}: {files} files in {s_big:6.2f} s ({ok_big / s_big:5.1f} files/s "
+                  f"with start-up); steady {steady[0]:5.1f} files/s, {steady[1] / w:9,.0f} chars/s per core")
+        print(f"  2 workers / 1 worker: {rate[2][0] / rate[1][0]:.2f}x the files/s steady, "
+              f"{(files / res[(2, files)][0]) / (files / res[(1, files)][0]):.2f}x with start-up (bar 1.8x)")
+        per_core = rate[2][1] / 2
+        avg = res[(1, files)][2] / files
+        print(f"\n1,000,000 documents of {avg:,.0f} chars at {per_core:,.0f} chars/s per core "
+              f"({rate[2][0] / 2:.1f} files/s per core): {1e6 * avg / per_core / 3600:,.1f} core-hours; "
+              "on a Dask cluster of N cores (one single-threaded worker process per core):")
         for cores in (8, 32, 128, 512):
             print(f"  N = {cores:4d}: {1e6 * avg / per_core / cores / 3600:7.2f} h")
     return 0

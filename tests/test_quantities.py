@@ -201,3 +201,12 @@ def test_a_share_of_the_noun_after_it():
 def test_jiang_yu_is_a_time_not_a_comparison():
     doc = policy_extract.extract("机场二期将于今年上半年建成，建成后年旅客吞吐量5500万人次。", doc_date=dt.date(2023, 1, 30))
     assert [(t.indicator, t.value, t.year) for t in doc.targets] == [("年旅客吞吐量", 5500, 2023)]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("项目投产后可实现每年70亿的销售额。", ("销售额", 70, "亿")),
+    ("确立了打造42平方公里滨江新城的思路。", ("滨江新城面积", 42, "平方公里")),
+])
+def test_the_measured_thing_named_after_the_number(sentence, expected):
+    doc = policy_extract.extract(sentence, doc_date=dt.date(2020, 8, 1))
+    assert [(t.indicator, t.value, t.unit) for t in doc.targets] == [expected]

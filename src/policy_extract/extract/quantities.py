@@ -107,7 +107,11 @@ class QuantityReader:
         self.rank_scopes = set(w("rank_scopes"))
         self.measure_subjects = set(w("measure_subjects"))
         self.descriptive = tuple(sorted(w("descriptive_measures"), key=len, reverse=True))
-        self._decision = regex.compile("(?:" + alt(w("decision_verbs")) + ")了?[^。！？!?]{0,60}目标")
+        self._decision = regex.compile("(?:" + alt(w("decision_verbs")) + ")了?[^。！？!?]{0,60}(?:"
+                                       + alt(w("decision_objects")) + ")")
+        self._decision_before = regex.compile("(?:" + alt(w("decision_verbs")) + ")了?[^，,。；;]{0,12}$")
+        self._decision_after = regex.compile("[^，,。；;]{0,16}?的?(?:" + alt(w("decision_objects")) + ")")
+        self.frequency_words = set(w("frequency_words"))
         self._verb_tail = regex.compile("(?:" + alt(k for k, _ in self.level_verbs) + ")$")
         self._growth_tail = regex.compile("(?:" + alt(self.growth_words) + ")(?:了|到|至)?$")
 
@@ -265,6 +269,16 @@ class QuantityReader:
             m = self._noun_after.match(text, end)  # 构建15分钟公共文化服务网络
             if m:
                 indicator, end, ind_span, ind_start = m.group("noun") + measure, m.end(), None, q.start
+        if indicator in self.frequency_words or (indicator and indicator.endswith(tuple(self.cut_after))):
+            indicator, ind_span = None, None  # 每年 / 确立了打造: no measured thing on the left
+        if not indicator and q.base_unit in ("元", "美元", None) and q.kind_hint != "rank":
+            m = self._noun_of.match(text, end)  # 可实现每年70亿的销售额 -> 销售额
+            if m:
+                indicator, ind_span, ind_start = m.group("noun"), None, q.start
+        if measure and not indicator:  # 打造42平方公里蓼河新城 -> 蓼河新城面积
+            m = self._noun_after.match(text, end)
+            if m and not text.startswith("的", end):
+                indicator, ind_span, ind_start = m.group("noun") + measure, None, q.start
         if not indicator and kind == "share" and q.unit == "%":  # 90%以上的政务服务事项 -> …比例
             m = self._noun_of.match(text, end)
             if m:
@@ -630,6 +644,9 @@ class QuantityExtractor:
             r.is_target = year > now
         elif bound is not None:
             r.is_target = bound.is_deadline or (future and not past)
+        elif rd._decision_before.search(text, max(ss, r.q.start - 16), r.q.start) \
+                and rd._decision_after.match(text, r.end):
+            r.is_target = True  # 确立了打造42平方公里新城的思路: a plan it set
         elif own_future and not in_base and not any(
                 c in text[clause_start:r.q.start] for c in rd.past_cues):
             r.is_target = True  # 二期项目投产后将形成年产…: this clause speaks of the future
