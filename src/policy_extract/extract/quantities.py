@@ -448,9 +448,11 @@ class _Context:
         self.ss = self.se = 0
         self.goal_sentence = False
         self.para_fallback = None
+        self.previous_reading: _Reading | None = None
 
     def sentence(self, ss: int, se: int) -> None:
         self.ss, self.se = ss, se
+        self.previous_reading = None
         self.goal_sentence = "目标" in _without_titles(self.text[ss:se])
         self.para_fallback = self._paragraph_deadline(ss)
 
@@ -617,6 +619,12 @@ class QuantityExtractor:
         Every look is bounded (a window, a bisect, a cache), so n numbers cost O(n)."""
         rd = self.reader
         text, ss = ctx.text, ctx.ss
+        prev = ctx.previous_reading
+        ctx.previous_reading = r
+        if prev is not None and text.startswith("其中", clause_start):
+            # 投产后将形成年产1.62亿片的规模，其中A和B各占50%: "of which" continues the figure before
+            r.is_target, r.year, r.deadline = prev.is_target, prev.year, prev.deadline
+            return
         bound = ctx.binding(r)
         if bound is None:
             bound = ctx.section_deadline(r.q.start)
