@@ -15,8 +15,8 @@ from conftest import PROJECT_CORPORA, SHARED_DEV, corpus_docs, gold_date
 
 # per-field F1 on ../shared/corpora/dev; raise these as extraction improves, never lower them
 DEV_FLOORS = {
-    "targets": 0.80,
-    "statistics": 0.77,
+    "targets": 0.90,
+    "statistics": 0.85,
     "projects": 0.96,
     "parks": 0.86,
     "enterprises": 0.85,
@@ -24,7 +24,7 @@ DEV_FLOORS = {
 }
 # the project's own documents (other issuers and genres), scored the same way
 CORPORA_FLOORS = {
-    "targets": 0.88,
+    "targets": 0.90,
     "statistics": 0.89,
     "deadlines": 0.95,
 }

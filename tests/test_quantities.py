@@ -210,3 +210,12 @@ def test_jiang_yu_is_a_time_not_a_comparison():
 def test_the_measured_thing_named_after_the_number(sentence, expected):
     doc = policy_extract.extract(sentence, doc_date=dt.date(2020, 8, 1))
     assert [(t.indicator, t.value, t.unit) for t in doc.targets] == [expected]
+
+
+@pytest.mark.parametrize("sentence,indicator", [
+    ("今年地区生产总值增长7%，大致是按全市增速的1.5倍安排的。", "地区生产总值相当于全市增速的倍数"),
+    ("实际使用外资8.6亿美元，是“十二五”末的2.2倍。", "实际使用外资"),
+])
+def test_a_multiple_names_its_base_unless_it_is_a_time(sentence, indicator):
+    doc = policy_extract.extract(sentence, doc_date=dt.date(2023, 1, 30))
+    assert [r.indicator for r in doc.targets + doc.statistics if r.kind == "multiple"] == [indicator]

@@ -258,8 +258,14 @@ class QuantityReader:
             if scope in self.rank_scopes:
                 subject = regex.sub(r"占[^占]{1,12}比重$", "", previous)
                 indicator = f"{subject}占{scope}比重"
-        elif q.kind_hint == "multiple" and regex.search(r"(?:^|[是为])[^，,。；;]{0,16}的$", body) and previous:
-            indicator = previous  # 是全市的1.5倍: a multiple of the subject before
+        elif q.kind_hint == "multiple" and previous and (
+                base := regex.search(r"(?:^|[是为按])(?P<base>[^，,。；;是为按]{0,16})的$", body)):
+            # 是“十二五”末的2.2倍: a multiple of the subject then; 是全市增速的1.5倍: relative to a base
+            named = base.group("base").strip(_LEAD_PUNCT)
+            if named and not regex.search(r"[0-9]{4}年|五”?末|五”?期|上年|去年|同期", named):
+                indicator = f"{previous}相当于{named}的倍数"
+            else:
+                indicator = previous
         measure = (self.finder.unit_info.get(q.base_unit or "") or {}).get("measure")
         if q.form == "bare" and measure:  # 建设万亩黄河水稻种植基地 -> 黄河水稻种植基地面积
             m = self._noun_after.match(text, end)
