@@ -172,9 +172,11 @@ def run_batch(inputs: str | Path | Iterable[str | Path], output: str | Path, *, 
         raise ConfigError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     from . import get_pipeline
 
+    paths = find_inputs(inputs)
+    if engine == "local" and (workers or os.cpu_count() or 1) > 1 and len(paths) > 1:
+        _pool_context(options)  # the workers' warm forkserver starts now, beside the check below
     get_pipeline(**(options or {}))  # a bad option or pattern file fails here, not once per document
     out = Path(output)
-    paths = find_inputs(inputs)
     summary = BatchSummary(inputs=len(paths), output=str(out))
     if out.exists() and out.stat().st_size and not (resume or overwrite):
         raise ConfigError(f"{out} exists: pass resume=True (--resume) to continue it "
@@ -218,12 +220,51 @@ def _run_local(paths: list[str], date: str | None, options: dict | None, workers
         for p in paths:
             yield process_path(p, date, options)
         return
-    import multiprocessing as mp
-
-    method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(max_workers=n, mp_context=mp.get_context(method)) as pool:
+    with ProcessPoolExecutor(max_workers=n, mp_context=_pool_context(options)) as pool:
         yield from _bounded(lambda p: pool.submit(process_path, p, date, options), paths, 4 * n,
                             lambda fs: wait(fs, return_when=FIRST_COMPLETED)[0])
+
+
+_WARM_ENV = "POLICY_EXTRACT_WARM_OPTIONS"
+
+
+def _pool_context(options: dict | None):
+    """The start method of the local pool: ``forkserver`` where there is one (no fork of a
+    threaded parent), else ``spawn``. A forkserver this run starts is warmed first: it imports
+    the package and jieba, builds the Pipeline for ``options`` and loads its dictionary (~1 s),
+    and every worker is a fork of it, so N workers do not pay that start-up N times over."""
+    import multiprocessing as mp
+    from multiprocessing import forkserver
+
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    server = getattr(forkserver, "_forkserver", None)
+    if server is not None and getattr(server, "_forkserver_pid", None) is None:
+        ctx.set_forkserver_preload(["policy_extract.batch"])
+        os.environ[_WARM_ENV] = json.dumps(options or {}, sort_keys=True, default=str)
+        try:
+            forkserver.ensure_running()
+        except Exception:  # noqa: BLE001 - no warm server: workers start cold, as before
+            pass
+        finally:
+            os.environ.pop(_WARM_ENV, None)
+    return ctx
+
+
+def _warm_from_env() -> None:
+    """In the forkserver (imported as its preload with ``POLICY_EXTRACT_WARM_OPTIONS`` set):
+    build the batch's Pipeline and load its segmenter before any worker is forked."""
+    raw = os.environ.pop(_WARM_ENV, None)
+    if raw is None:
+        return
+    try:
+        from . import get_pipeline
+
+        pipeline = get_pipeline(**json.loads(raw))
+        pipeline("济南高新区建设软件园。")  # loads the dictionaries the extractors use
+    except Exception:  # noqa: BLE001 - a cold worker still works
+        pass
 
 
 def _bounded(submit: Callable[[str], Any], paths: list[str], window: int,
@@ -291,3 +332,6 @@ def _progress(total: int, enabled: bool | None) -> Callable[[int | None], None]:
 
 def write_summary(summary: BatchSummary, stream: IO[str]) -> None:
     print(summary.text(), file=stream)
+
+
+_warm_from_env()

@@ -14,6 +14,7 @@ import regex
 from .offsets import OffsetMap, OffsetMapBuilder
 from .patterns import PatternSet
 
+
 class Normalized(NamedTuple):
     text: str
     offsets: OffsetMap
@@ -62,7 +63,7 @@ class Normalizer:
             if "traditional" in patterns.files else {}
         self.min_share = float(detection.get("min_share", 0.03))
         self.min_count = int(detection.get("min_count", 8))
-        self._han = regex.compile(r"\p{Han}")
+        self._not_han = regex.compile(r"\P{Han}+")
         self._drop_traditional = dict.fromkeys(self.t2s)  # str.translate deletes them: a fast count
         # texts with none of these need no rule pass (a cheap prefilter; the rules decide)
         self.has_markup = regex.compile(
@@ -76,11 +77,11 @@ class Normalizer:
 
     def _is_traditional(self, text: str) -> bool:
         sample = text[:200_000]
-        han = len(self._han.findall(sample))
-        if not han:
-            return False
         hits = len(sample) - len(sample.translate(self._drop_traditional))
-        return hits >= self.min_count and hits / han >= self.min_share
+        if hits < self.min_count:  # most texts stop here, before the Han characters are counted
+            return False
+        han = len(self._not_han.sub("", sample))
+        return han > 0 and hits / han >= self.min_share
 
     def _rules(self, text: str) -> tuple[str, OffsetMap]:
         if self.pattern is None or not self.has_markup.search(text):

@@ -229,14 +229,22 @@ def _viterbi(obs: str, states: dict, start_p: dict, trans_p: dict, emit_p: dict,
     jieba's own expression over all previous states decides, so ties and dead ends come out
     as in jieba."""
     all_states = trans_p.keys()
+    succ = into.get(_SUCC)
+    if succ is None:  # set-ups derived from jieba's tables, kept with ``into``
+        succ = into[_SUCC] = {x: frozenset(nexts) for x, nexts in trans_p.items()}
+        into[_CHAR_STATES] = {}
+    char_states = into[_CHAR_STATES]
     c = obs[0]
     V = {y: start_p[y] + emit_p[y].get(c, _MIN_FLOAT) for y in states.get(c, all_states)}
     paths: list[dict] = [dict.fromkeys(V, "")]
     for t in range(1, len(obs)):
         c = obs[t]
         prev = [x for x in V if trans_p[x]]
-        expect = {y for x in prev for y in trans_p[x]}
-        now = set(states.get(c, all_states)) & expect
+        expect = set().union(*[succ[x] for x in prev])
+        allowed = char_states.get(c)
+        if allowed is None:
+            allowed = char_states[c] = frozenset(states.get(c, all_states))
+        now = allowed & expect
         if not now:
             now = expect if expect else all_states
         newV: dict = {}
@@ -260,6 +268,9 @@ def _viterbi(obs: str, states: dict, start_p: dict, trans_p: dict, emit_p: dict,
         route[i] = state
         state = paths[i][state]
     return route
+
+
+_SUCC, _CHAR_STATES = "\0succ", "\0chars"  # keys of ``into`` that are no state (states are tuples)
 
 
 class RJiebaSegmenter:
