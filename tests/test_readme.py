@@ -16,7 +16,7 @@ def test_the_use_it_example_prints_what_the_readme_shows():
     expected = [line[2:] for line in runnable.splitlines() if line.startswith("# ")]
     code = "\n".join(line for line in runnable.splitlines() if not line.startswith("# "))
     # a bare expression line is shown as the REPL would show it
-    code = re.sub(r"^(doc\.targets\[0\]\.base_value.*)$", r"print(\1)", code, flags=re.M)
+    code = re.sub(r"^(doc\.targets\[0\]\.base_value.*)$", r"print((\1))", code, flags=re.M)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(code, "README.md", "exec"), {})
