@@ -37,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import PatternError
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same safe subset
 _FLAGS = {"ignorecase": regex.IGNORECASE, "multiline": regex.MULTILINE, "dotall": regex.DOTALL}
 _FRAGMENT_REF = regex.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
@@ -80,7 +81,7 @@ def _read_folder(folder: Path) -> dict[str, PatternFile]:
     for path in sorted(folder.rglob("*.yaml")) + sorted(folder.rglob("*.yml")):
         name = path.relative_to(folder).with_suffix("").as_posix()
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
         except (OSError, yaml.YAMLError) as exc:
             raise PatternError(f"{path}: cannot read YAML: {exc}") from exc
         if not isinstance(raw, dict):

@@ -8,6 +8,8 @@ the number grammar: ``patterns/quantities.yaml``. All repeats are bounded or pos
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -36,6 +38,13 @@ class QuantityMention:
     @property
     def base_value(self) -> Decimal:
         return self.value * self.magnitude
+
+
+def _overlaps(max_ends: list[int], starts: list[int], s: int, e: int) -> bool:
+    """Does [s, e) overlap a span, given the spans' sorted starts and the running maximum of
+    their ends? (bisect: O(log n), nested spans included)"""
+    i = bisect.bisect_left(starts, e)
+    return i > 0 and max_ends[i - 1] > s
 
 
 class NumberFinder:
@@ -78,9 +87,11 @@ class NumberFinder:
                 q = getattr(self, f"_{kind}")(m, rule)
                 if q is not None:
                     found.append(q)
-        taken = [(q.start, q.end) for q in found]
+        taken = sorted((q.start, q.end) for q in found)
+        taken_starts = [s for s, _ in taken]
+        max_ends = list(itertools.accumulate((e for _, e in taken), max))
         for m in self.main.finditer(text, start, end):
-            if any(s < m.end() and m.start() < e for s, e in taken):
+            if _overlaps(max_ends, taken_starts, m.start(), m.end()):
                 if m.group("ge") and m.group("mag"):  # 3个万亿级产业集群: the count, besides the scale
                     q = self._count_before_scale(text, m)
                     if q is not None:
