@@ -411,3 +411,18 @@ def test_which_columns_are_targets(title, doc_date, years, is_target):
     table = "\n".join(["指标", *years, "某项指标(亿元)", *[str(10 + i) for i in range(len(years))]])
     (r,) = read(table, title=title, doc_date=doc_date)
     assert [v.is_target for v in r.values] == is_target
+
+
+def test_an_html_table_without_a_caption_is_read_as_a_table():
+    import policy_extract
+
+    html = ("<p>到2025年主要目标如下。</p><table><tr><td>指标名称</td><td>2023年</td><td>2025年目标</td>"
+            "<td>指标属性</td></tr><tr><td>地区生产总值(亿元)</td><td>1200</td><td>1500</td><td>预期性</td></tr>"
+            "<tr><td>森林覆盖率(%)</td><td>40.1</td><td>41.0</td><td>约束性</td></tr></table>")
+    doc = policy_extract.extract(html)
+    (table,) = doc.outline.tables
+    assert table.label is None and table.header == ["指标名称", "2023年", "2025年目标", "指标属性"]
+    assert [(t.indicator, t.value, t.year, t.attribute, t.baseline_value, t.baseline_year) for t in doc.targets] == [
+        ("地区生产总值", 1500, 2025, "预期性", 1200, 2023), ("森林覆盖率", 41.0, 2025, "约束性", 40.1, 2023)]
+    assert [(s.indicator, s.value, s.year) for s in doc.statistics] == [("地区生产总值", 1200, 2023), ("森林覆盖率", 40.1, 2023)]
+    assert all(html[t.span.start:t.span.end] == t.quote for t in doc.targets)

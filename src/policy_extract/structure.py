@@ -213,7 +213,7 @@ def _structural_rules(pats) -> list:
     got = _KIND_RULES.get(id(pats))
     if got is None or got[0] is not pats:
         rules = [(pats.compile_rule(r), r.data.get("kind")) for r in pats.rules("structure")
-                 if r.data.get("kind") not in ("column_list", "table_note", "figure")]
+                 if r.data.get("kind") not in ("column_list", "table_note", "figure", "table_header")]
         if len(_KIND_RULES) > 16:
             _KIND_RULES.clear()
         got = _KIND_RULES[id(pats)] = (pats, rules)
@@ -260,37 +260,63 @@ def zone_of(doc: Doc, title: str) -> str | None:
 
 
 def find_tables(doc: Doc, lines: list[Line]) -> list[Table]:
+    """Tables: a 表N caption followed by one cell per line, or (no caption: an HTML or DOCX table)
+    a header cell such as 指标名称 with a year column a few cells later."""
     pats = doc.patterns
-    table_rx = pats.compile_rule(next(r for r in pats.rules("structure") if r.id == "table"))
-    note_rx = pats.compile_rule(next(r for r in pats.rules("structure") if r.id == "table_note"))
+    rule = {r.id: r for r in pats.rules("structure")}
+    table_rx = pats.compile_rule(rule["table"])
+    note_rx = pats.compile_rule(rule["table_note"])
+    header = rule.get("table_header_start")
+    header_rx = pats.compile_rule(header) if header else None
+    year_rx = regex.compile(header.data["year"]) if header else None
+    within = int(header.data.get("year_within", 6)) if header else 0
     out = []
+    used_until = -1
     for i, line in enumerate(lines):
-        m = table_rx.match(line.text)
-        if not m:
+        if i <= used_until:
             continue
-        cells: list[tuple[str, int, int]] = []
-        notes: list[str] = []
-        end = line.end
-        for nxt in lines[i + 1:]:
-            t = nxt.text.strip()
-            if note_rx.match(t):
-                notes.append(t)
-                end = nxt.end
-                continue
-            if notes or len(t) > 60 or structural_kind(doc, t):
-                break
-            lead = len(nxt.text) - len(nxt.text.lstrip())
-            cells.append((t, nxt.start + lead, nxt.start + lead + len(t)))
-            end = nxt.end
+        m = table_rx.match(line.text)
+        if m:
+            first, label, number, title = i + 1, f"表{m.group('number')}", _number_of(m.group("number")), \
+                m.group("title").strip()
+        elif header_rx is not None and header_rx.match(line.text) and any(
+                year_rx.match(nxt.text) for nxt in lines[i + 1:i + 1 + within]):
+            prev = lines[i - 1].text.strip() if i > 0 else ""
+            first, label, number = i, None, None
+            title = prev if 0 < len(prev) <= 40 and not structural_kind(doc, prev) else ""
+        else:
+            continue
+        cells, notes, last = _table_cells(doc, lines, first, note_rx)
         if not cells:
             continue
+        used_until = last
+        end = lines[last].end
         parsed = parse_flattened_table(doc, cells)
         doc.table_ranges.append((line.start, end))
-        doc.table_cells[f"表{m.group('number')}"] = cells
-        out.append(Table(label=f"表{m.group('number')}", number=_number_of(m.group("number")),
-                         title=m.group("title").strip(), span=doc.span(line.start, end),
+        doc.table_cells[label or f"table@{line.start}"] = cells
+        out.append(Table(label=label, number=number, title=title, span=doc.span(line.start, end),
                          layout="flattened", header=parsed.header, rows=parsed.rows, notes=notes))
     return out
+
+
+def _table_cells(doc: Doc, lines: list[Line], first: int, note_rx) -> tuple[list[tuple[str, int, int]], list[str], int]:
+    """Cells from line ``first`` on, until notes end or a long or structural line; and the last line."""
+    cells: list[tuple[str, int, int]] = []
+    notes: list[str] = []
+    last = first - 1
+    for j in range(first, len(lines)):
+        nxt = lines[j]
+        t = nxt.text.strip()
+        if note_rx.match(t):
+            notes.append(t)
+            last = j
+            continue
+        if notes or len(t) > 60 or (j > first and structural_kind(doc, t)):
+            break
+        lead = len(nxt.text) - len(nxt.text.lstrip())
+        cells.append((t, nxt.start + lead, nxt.start + lead + len(t)))
+        last = j
+    return cells, notes, last
 
 
 def find_figures(doc: Doc) -> list[Figure]:

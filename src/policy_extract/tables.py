@@ -473,12 +473,15 @@ def _target_columns(doc: Doc, v: _Vocab, cols: list[Column], title: str) -> list
     plan_start = plan[0] if plan else None
     doc_year = doc.doc_date.year if doc.doc_date else None
     period_years = sorted({c.year for c in cols if c.role == "period" and c.year})
+    target_years = [c.year for c in cols if c.role == "target" and c.year]
     out = []
     for c in cols:
         if c.role in ("target", "baseline"):
             out.append(c.role == "target")
         elif c.year is None:
             out.append(False)  # growth / share / other without a year: settled per table below
+        elif target_years and c.year < min(target_years):
+            out.append(False)  # 2023年 before a 2025年目标 column: the baseline
         elif kind == "statistics":
             out.append(False)
         else:
