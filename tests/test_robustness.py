@@ -160,9 +160,9 @@ def _seconds(fn: Callable[[], object], repeat: int = 1) -> tuple[float, object]:
     return best, result
 
 
-LINEAR_SLACK = 3.0
-"""Time may grow up to 3x faster than the input (noise, caches, a log factor): a quadratic
-stage grows by the size ratio again and fails."""
+LINEAR_SLACK = 4.0
+"""Time may grow up to 4x faster than the input (noise on a shared 2-core machine, caches, a log
+factor): a quadratic stage grows by the size ratio again (64x for 8x the input) and fails."""
 NOISE_FLOOR = 0.05
 """Below 50 ms for the large input there is nothing to measure."""
 
@@ -173,7 +173,7 @@ def assert_linear(small: Callable[[], object], large: Callable[[], object], size
     what ``large`` returned. One-time costs (the segmenter's dictionary is loaded on first use)
     are paid before timing, by a warm-up call of ``small``."""
     small()
-    t_large, result = _seconds(large)
+    t_large, result = _seconds(large, repeat=2)
     if t_large < NOISE_FLOOR:
         return result
     t_small = max(_seconds(small, repeat=3)[0], 1e-4)
