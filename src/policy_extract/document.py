@@ -110,13 +110,6 @@ class Doc:
     def _mark_starts(self) -> list[int]:
         return [m.start for m in self.section_marks]
 
-    def blank(self, start: int, end: int) -> None:
-        """Blank out ``[start, end)`` (boilerplate): spaces, keeping line breaks and length."""
-        piece = self.text[start:end]
-        blanked = regex.sub(r"[^\n]", " ", piece)
-        self.text = self.text[:start] + blanked + self.text[end:]
-        self.boilerplate.append((start, end))
-
     # -- text units -----------------------------------------------------------------
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:

@@ -68,15 +68,3 @@ class OffsetMapBuilder:
         if not self.changed:
             return self.original, OffsetMap.identity(len(self.original))
         return "".join(self.parts), OffsetMap(len(self.original), self.starts, self.ends)
-
-
-def compose(outer: OffsetMap, inner: OffsetMap) -> OffsetMap:
-    """The map of applying ``inner`` after ``outer``: inner positions -> original positions."""
-    if inner.starts is None:
-        return outer
-    if outer.starts is None:
-        return OffsetMap(outer.original_length, inner.starts, inner.ends)
-    starts = array("l", (outer.starts[i] if i < len(outer.starts) else outer.original_length
-                         for i in inner.starts))
-    ends = array("l", (outer.ends[i - 1] if i > 0 else 0 for i in inner.ends))
-    return OffsetMap(outer.original_length, starts, ends)

@@ -14,7 +14,7 @@ import regex
 from .document import Doc, SectionMark
 from .lists import split_items
 from .numerals import parse_cn_int
-from .records import Column, ColumnList, Figure, Heading, Outline, Span, Table
+from .records import Column, ColumnList, Figure, Heading, Outline, Table
 from .tables import parse_flattened_table
 
 
@@ -401,4 +401,3 @@ def structure(doc: Doc) -> None:
     )
 
 
-__all__ = ["structure", "Span"]
