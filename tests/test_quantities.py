@@ -93,8 +93,8 @@ def test_no_quantities_in_slogans_and_dates():
     ("全区规模以上工业增加值增长7.3%，居全市第1位。",
      [("规模以上工业增加值", 7.3, "%", "growth_rate"), ("规模以上工业增加值全市排名", 1, "位", "rank")]),
     # 分别: one indicator per number, the shared head distributed
-    ("居民基本养老保险和居民基本医疗保险参保人数分别达到11.1万人和15.6万人。",
-     [("居民基本养老保险参保人数", 11.1, "万人", "count"), ("居民基本医疗保险参保人数", 15.6, "万人", "count")]),
+    ("城乡居民基本养老保险和城乡居民基本医疗保险参保人数分别达到21.3万人和34.8万人。",
+     [("城乡居民基本养老保险参保人数", 21.3, "万人", "count"), ("城乡居民基本医疗保险参保人数", 34.8, "万人", "count")]),
     # 均: the same number for each coordinated indicator
     ("规模以上工业增加值、固定资产投资增速均达到全省平均水平1.5倍以上。",
      [("规模以上工业增加值", 1.5, "倍", "multiple"), ("固定资产投资增速", 1.5, "倍", "multiple")]),
@@ -185,7 +185,7 @@ def test_times_and_comparison_bases_are_not_part_of_the_indicator(sentence, expe
     ("要围绕共同体建设，打造千亿级核电高端装备产业集群。", "Target", "核电高端装备产业集群规模"),
     ("二期项目投产后将形成新增年产1.62亿片硅片的生产规模。", "Target", "硅片"),
     ("2018年，全区提出了建设一流园区的目标，具体标准就是在全国评价中进入前十位。", "Target", "全国评价排名"),
-    ("构建15分钟公共文化服务网络。", "Statistic", "公共文化服务网络覆盖时间"),
+    ("构建10分钟便民生活服务圈。", "Statistic", "便民生活服务圈覆盖时间"),
 ])
 def test_tense_cues(sentence, kind_of_record, indicator):
     doc = policy_extract.extract(sentence, doc_date=dt.date(2020, 5, 6))
