@@ -27,6 +27,8 @@ CORPORA_FLOORS = {
     "targets": 0.90,
     "statistics": 0.89,
     "deadlines": 0.95,
+    "parks": 0.85,
+    "enterprises": 0.74,
 }
 
 
