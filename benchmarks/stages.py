@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Where extract()'s time goes: milliseconds per pipeline stage on one pass over the dev texts,
+beside jieba.lcut on the same texts in the same run. Prints figures; asserts nothing.
+
+    .venv/bin/python benchmarks/stages.py [--rounds 3] [--texts DIR]
+
+Each round builds a fresh Pipeline, warms it on the project's own corpora (other texts), and
+times one pass over the measured texts; the round with the smallest total counts. The last
+column is each stage's share of the time a 3x-jieba extract() may take in all (issue 7).
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "corpora" / "dev" / "texts"
+OWN = ROOT / "corpora" / "texts"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--texts", type=Path, default=DEV if DEV.is_dir() else OWN)
+    args = ap.parse_args()
+
+    import jieba
+
+    import policy_extract.pipeline as pipeline_module
+    from policy_extract import Pipeline
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(args.texts.glob("*.txt"))]
+    warm = [p.read_text(encoding="utf-8") for p in sorted(OWN.glob("*.txt"))]
+    spent: collections.Counter[str] = collections.Counter()
+
+    def timed_method(name: str, label: str | None = None):
+        original = getattr(pipeline_module.Pipeline, name)
+
+        def wrapper(self, *a, **k):
+            t0 = time.perf_counter()
+            try:
+                return original(self, *a, **k)
+            finally:
+                stage = label or (a[0] if a and isinstance(a[0], str) else name)
+                spent[stage] += time.perf_counter() - t0
+        setattr(pipeline_module.Pipeline, name, wrapper)
+
+    timed_method("make_doc", "normalise")
+    timed_method("_run")
+    timed_method("_build", "records")
+
+    best: tuple[float, dict[str, float]] | None = None
+    for _ in range(args.rounds):
+        p = Pipeline()
+        for t in warm:
+            p(t)
+        spent.clear()
+        t0 = time.perf_counter()
+        for t in texts:
+            p(t)
+        total = time.perf_counter() - t0
+        if best is None or total < best[0]:
+            best = (total, dict(spent))
+
+    jieba.setLogLevel(60)
+    jieba.lcut(warm[0])
+    jieba_s = float("inf")
+    for _ in range(args.rounds):
+        t0 = time.perf_counter()
+        for t in texts:
+            jieba.lcut(t)
+        jieba_s = min(jieba_s, time.perf_counter() - t0)
+
+    n = sum(map(len, texts))
+    total, stages = best
+    budget = jieba_s / 3
+    print(f"{len(texts)} texts, {n:,} characters from {args.texts}")
+    print(f"extract() {total * 1e3:7.1f} ms  {n / total:>11,.0f} chars/s  {jieba_s / total:5.2f}x jieba.lcut")
+    print(f"jieba.lcut {jieba_s * 1e3:6.1f} ms  {n / jieba_s:>11,.0f} chars/s;"
+          f"  3x jieba leaves {budget * 1e3:.1f} ms for extract()")
+    for stage, s in sorted(stages.items(), key=lambda kv: -kv[1]):
+        print(f"  {stage:12s} {s * 1e3:7.1f} ms  {s / budget:6.0%} of the 3x budget")
+
+
+if __name__ == "__main__":
+    main()
