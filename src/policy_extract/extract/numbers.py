@@ -60,7 +60,7 @@ class NumberFinder:
         number = "(?:{arabic_number}|(?P<cn>{cn_number}))"
         number2 = "(?:{arabic_number}|{cn_number})"
         self.main = patterns.compile(
-            rf"(?P<num>{number})"
+            rf"(?={{number_first}})(?P<num>{number})"
             rf"(?:[ ]?(?P<u1>%)?[ ]?(?P<sep>[-—–~～至到])[ ]?(?P<num2>{number2}))?"
             rf"(?P<more1>{more})?(?P<ge>个(?=[亿万]))?(?P<mag>{mag})?(?P<more2>{more})?(?P<unit>{units})?"
         )
