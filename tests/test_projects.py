@@ -104,3 +104,20 @@ def test_adversarial_separators_are_linear():
 def test_never_crashes(text):
     doc = PIPE(text)
     assert not [w for w in doc.warnings if w.code == "stage_failed"]
+
+
+def test_prose_matches_start_at_a_prj_first_character():
+    """Sentences without a `prj_first` character are not searched: every example of the prose
+    rules must begin its matches with one (widen the fragment when a rule starts elsewhere)."""
+    from policy_extract.patterns import load_patterns
+
+    pats = load_patterns()
+    first = pats.compile("{prj_first}")
+    for rule in pats.rules("projects"):
+        if rule.id not in ("enumeration_end", "named_project"):
+            continue
+        rx = pats.compile_rule(rule)
+        for example in rule.examples:
+            starts = [m.start() for m in rx.finditer(example)]
+            assert starts, (rule.id, example)
+            assert all(first.match(example, s) for s in starts), (rule.id, example)

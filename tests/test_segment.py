@@ -5,7 +5,8 @@ import pytest
 
 from policy_extract import BackendUnavailable, Pipeline
 from policy_extract.patterns import load_patterns
-from policy_extract.segment import make_segmenter
+from policy_extract import segment as segment_module
+from policy_extract.segment import JiebaRsSegmenter, JiebaSegmenter, make_segmenter
 
 PATTERNS = load_patterns()
 SENTENCE = "全区地区生产总值达到2000亿元，高新技术企业快速增长。"
@@ -16,7 +17,7 @@ def _covers(tokens, text):
     assert all(text[t.start:t.end] == t.text for t in tokens)
 
 
-@pytest.mark.parametrize("name", ["jieba", "rjieba", "char"])
+@pytest.mark.parametrize("name", ["jieba", "jieba-rs", "rjieba", "char"])
 def test_backends_cover_the_text(name):
     seg = make_segmenter(name, PATTERNS)
     tokens = seg.cut(SENTENCE)
@@ -24,21 +25,82 @@ def test_backends_cover_the_text(name):
 
 
 def test_domain_dictionary_keeps_policy_terms_whole():
-    for name in ("jieba", "rjieba"):
+    for name in ("jieba", "jieba-rs"):
         words = [t.text for t in make_segmenter(name, PATTERNS).cut(SENTENCE)]
         assert "地区生产总值" in words and "高新技术企业" in words, (name, words)
 
 
-def test_jieba_gives_part_of_speech():
-    tokens = make_segmenter("jieba", PATTERNS).cut("济南高新区管委会发布规划")
+@pytest.mark.parametrize("name", ["jieba", "jieba-rs"])
+def test_backends_give_part_of_speech(name):
+    tokens = make_segmenter(name, PATTERNS).cut("济南高新区管委会发布规划")
     assert all(t.pos for t in tokens)
+    tags = {t.text: t.pos for t in tokens}
+    # the domain dictionary's tags win over jieba's own (高新区 is nr in jieba's dict.txt)
+    assert tags["高新区"] == "ns" and tags["管委会"] == "nt" and tags["济南"] == "ns"
 
 
-def test_user_dictionary(tmp_path):
+@pytest.mark.parametrize("name", ["jieba", "jieba-rs"])
+def test_user_dictionary(tmp_path, name):
     user = tmp_path / "words.txt"
-    user.write_text("# my terms\n揭榜挂帅 10 n\n", encoding="utf-8")
-    words = [t.text for t in make_segmenter("jieba", PATTERNS, user).cut("实行揭榜挂帅制度")]
-    assert "揭榜挂帅" in words
+    user.write_text("# my terms\n揭榜挂帅 10 n\n章锦科创谷 nz\n", encoding="utf-8")
+    tokens = make_segmenter(name, PATTERNS, user).cut("实行揭榜挂帅制度，建设章锦科创谷")
+    tags = {t.text: t.pos for t in tokens}
+    assert tags.get("揭榜挂帅") == "n" and tags.get("章锦科创谷") == "nz", tags
+
+
+def test_user_words_stay_in_their_pipeline(tmp_path):
+    user = tmp_path / "words.txt"
+    user.write_text("章锦科创谷 nz\n", encoding="utf-8")
+    make_segmenter("jieba-rs", PATTERNS, user).cut("章锦科创谷")
+    import rjieba
+
+    assert "章锦科创谷" not in rjieba.cut("建设章锦科创谷")  # never the global instance
+    assert "章锦科创谷" not in [t.text for t in make_segmenter("jieba-rs", PATTERNS).cut("建设章锦科创谷")]
+
+
+@pytest.mark.parametrize("text", [
+    "以汉峪金谷为核心", "由赫瑞特投资管理有限公司建设", "奠基仪式在浒关开发区举行", "从贵安新区出发",
+    "济南高新区章锦综合保税区", "浪潮集团有限公司、华为等企业", "NEC软件产业园和智能装备城ICT产业园",
+])
+def test_jieba_rs_tags_as_jieba_does(text):
+    """Unknown runs are tagged with jieba.posseg's joint word/POS model, so function words
+    split off unknown names as in jieba (以|汉峪金谷, not 以汉峪金)."""
+    fast = [(t.text, t.pos) for t in make_segmenter("jieba-rs", PATTERNS).cut(text)]
+    slow = [(t.text, t.pos) for t in make_segmenter("jieba", PATTERNS).cut(text)]
+    assert fast == slow
+
+
+def test_jieba_rs_words_cover_the_text():
+    seg = make_segmenter("jieba-rs", PATTERNS)
+    _covers(seg.words(SENTENCE), SENTENCE)
+    assert "地区生产总值" in [t.text for t in seg.words(SENTENCE)]
+
+
+def test_default_is_jieba_rs():
+    assert isinstance(make_segmenter(None, PATTERNS), JiebaRsSegmenter)
+    assert Pipeline().segmenter.name == "jieba-rs"
+    assert Pipeline(segmenter="jieba").segmenter.name == "jieba"
+
+
+def test_default_falls_back_to_jieba_without_rjieba(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_rjieba(name, *args, **kwargs):
+        if name == "rjieba" or name.startswith("rjieba."):
+            raise ImportError("No module named 'rjieba'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_rjieba)
+    assert isinstance(make_segmenter(None, PATTERNS), JiebaSegmenter)
+    pipeline = Pipeline()
+    assert pipeline.segmenter.name == "jieba"
+    doc = pipeline("济南高新区章锦综合保税区加快建设。")
+    assert any(e.text == "章锦综合保税区" for e in doc.entities)
+    with pytest.raises(BackendUnavailable, match="rjieba"):
+        make_segmenter("jieba-rs", PATTERNS)
+    assert segment_module.SEGMENTERS["rjieba"] is JiebaRsSegmenter
 
 
 def _train_tiny_pkuseg(tmp_path):

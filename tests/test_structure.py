@@ -139,3 +139,20 @@ def test_outline_of_the_high_tech_zone_plan(doc_003):
         assert quote.startswith(t.label) and "注:" in quote
     assert doc.meta.doc_number == "济高管发〔2021〕3号"
     assert doc.meta.plan_period.name == "十四五"
+
+
+def test_line_matches_are_each_rules_own_finditer():
+    """The joined line-start pass finds exactly what every rule's own finditer finds."""
+    from policy_extract.patterns import load_patterns
+    from policy_extract.structure import _HEADING_KINDS, _line_matches
+
+    pats = load_patterns()
+    text = ("当前位置:首页 > 新闻\n第一章 总则\n\n一、发展目标\n  (二)重点任务。各区要……\n1.强化创新\n"
+            "## 小结\n专栏1 重点项目\n表2 主要指标\n相关文章\n  2024年5月6日\n发文字号:汉政〔2024〕3号\n末行")
+    groups = [pats.rules("boilerplate"), pats.rules("metadata"),
+              [r for r in pats.rules("structure") if r.data.get("kind") in _HEADING_KINDS]]
+    for rules in groups:
+        got = [(i, m.span()) for i, m in _line_matches(pats, rules, text)]
+        want = sorted(((i, m.span()) for i, r in enumerate(rules)
+                       for m in pats.compile_rule(r).finditer(text)), key=lambda x: (x[1][0], x[0]))
+        assert got == want

@@ -143,17 +143,24 @@ class Doc:
         self.warnings.append(ExtractionWarning(code=code, message=message, span=span, stage=stage))
 
 
-def _split(text: str, boundary: regex.Pattern) -> list[tuple[int, int]]:
-    out, pos = [], 0
-    for m in boundary.finditer(text):
-        if m.start() > pos and text[pos:m.start()].strip():
+def _split(text: str, boundary: regex.Pattern, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Ranges of ``text[start:end]`` between runs of ``boundary`` (each with the run after it),
+    blank ones dropped; positions index ``text``. The pattern is run on ``text`` between
+    ``start`` and ``end`` (no copy; it sees nothing outside them)."""
+    end = len(text) if end is None else end
+    out, pos = [], start
+    for m in boundary.finditer(text, start, end):
+        a = m.start()
+        if a > pos and not text[pos:a].isspace():  # = text[pos:a].strip(), without the copy
             out.append((pos, m.end()))
         pos = m.end()
-    if pos < len(text) and text[pos:].strip():
-        out.append((pos, len(text)))
+    if pos < end and not text[pos:end].isspace():
+        out.append((pos, end))
     return out
 
 
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Clause ranges inside ``text[start:end]`` (split also at ，：)."""
+    if 0 <= start <= end <= len(text):
+        return _split(text, _CLAUSE_END, start, end)
     return [(start + s, start + e) for s, e in _split(text[start:end], _CLAUSE_END)]

@@ -7,6 +7,7 @@ so every output character records the original span it came from (``OffsetMap``)
 from __future__ import annotations
 
 import html
+import re
 from typing import NamedTuple
 
 import regex
@@ -54,6 +55,13 @@ class Normalizer:
                 raise ValueError(f"normalize.yaml fold_pairs: {pair!r} is not two characters")
             table[ord(pair[0])] = pair[1]
         self.fold_table = table
+        # the same table as a list indexed by code point: str.translate reads a list without the
+        # KeyError a dict raises for every character it does not map (about 2.5x faster);
+        # characters past its end raise IndexError, which str.translate also takes as "keep"
+        fold_list: list[int] = list(range(max(table, default=-1) + 1))
+        for cp, to in table.items():
+            fold_list[cp] = to if isinstance(to, int) else ord(to)
+        self._fold_list = fold_list
         self.t2s: dict[int, str] = {}
         for item in patterns.words("traditional", "pairs") if "traditional" in patterns.files else []:
             for pair in item.split():
@@ -64,7 +72,12 @@ class Normalizer:
         self.min_share = float(detection.get("min_share", 0.03))
         self.min_count = int(detection.get("min_count", 8))
         self._not_han = regex.compile(r"\P{Han}+")
-        self._drop_traditional = dict.fromkeys(self.t2s)  # str.translate deletes them: a fast count
+        self._t2s_list: list[int] = list(range(max(self.t2s, default=-1) + 1))
+        for cp, to in self.t2s.items():
+            self._t2s_list[cp] = ord(to)
+        # the traditional characters as one character class: counting them is a set-lookup scan
+        self._traditional = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(self.t2s)) + "]") \
+            if self.t2s else None
         # texts with none of these need no rule pass (a cheap prefilter; the rules decide)
         self.has_markup = regex.compile(
             r"[<&\ufeff\u200b\u200c\u200d\u2060\u00ad\r]|[0-9]{6}\)|\p{Han}[ \t]*\n[ \t\n]{0,6}\p{Han}")
@@ -72,12 +85,12 @@ class Normalizer:
     def __call__(self, text: str) -> Normalized:
         folded, offsets = self._rules(text)
         if self.t2s and self._is_traditional(folded):
-            return Normalized(folded.translate(self.t2s), offsets, "traditional")
+            return Normalized(folded.translate(self._t2s_list), offsets, "traditional")
         return Normalized(folded, offsets, "simplified")
 
     def _is_traditional(self, text: str) -> bool:
         sample = text[:200_000]
-        hits = len(sample) - len(sample.translate(self._drop_traditional))
+        hits = len(self._traditional.findall(sample))
         if hits < self.min_count:  # most texts stop here, before the Han characters are counted
             return False
         han = len(self._not_han.sub("", sample))
@@ -85,7 +98,7 @@ class Normalizer:
 
     def _rules(self, text: str) -> tuple[str, OffsetMap]:
         if self.pattern is None or not self.has_markup.search(text):
-            return text.translate(self.fold_table), OffsetMap.identity(len(text))
+            return text.translate(self._fold_list), OffsetMap.identity(len(text))
         out = OffsetMapBuilder(text)
         pos = 0
         for m in self.pattern.finditer(text):
@@ -100,4 +113,4 @@ class Normalizer:
             pos = m.end()
         out.keep(pos, len(text))
         normalised, offsets = out.build()
-        return normalised.translate(self.fold_table), offsets
+        return normalised.translate(self._fold_list), offsets

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_right
 from dataclasses import dataclass
 
 
@@ -9,32 +10,65 @@ from dataclasses import dataclass
 class OffsetMap:
     """Maps normalised positions to original positions.
 
-    ``starts[i]``/``ends[i]`` give the original span of normalised character ``i``; a character
-    that replaced a longer piece (``&ldquo;`` -> ``“``, a tag -> ``\\n``) covers that whole piece.
-    ``None`` arrays mean the identity (nothing was inserted or removed).
+    Normalised character ``i`` has an original span ``[start, end)``; a character that replaced
+    a longer piece (``&ldquo;`` -> ``“``, a tag -> ``\\n``) covers that whole piece.
+
+    The map is stored as runs, not per character: run ``k`` begins at normalised position
+    ``run_at[k]`` and either *keeps* original text from ``run_from[k]`` on (``run_to[k] < 0``:
+    character ``i`` of the run is ``[from + i, from + i + 1)``) or *replaces* the original piece
+    ``[run_from[k], run_to[k])`` (every character of the run covers all of it). ``None`` runs mean
+    the identity (nothing was inserted or removed).
     """
 
     original_length: int
-    starts: array | None = None
-    ends: array | None = None
+    run_at: list[int] | None = None
+    run_from: list[int] | None = None
+    run_to: list[int] | None = None
+    length: int = 0
+    """length of the normalised text (when there are runs)"""
 
     @classmethod
     def identity(cls, length: int) -> "OffsetMap":
         return cls(length)
 
+    def _start(self, i: int) -> int:
+        if i < 0:
+            i += self.length
+        k = bisect_right(self.run_at, i) - 1
+        return self.run_from[k] + (i - self.run_at[k]) if self.run_to[k] < 0 else self.run_from[k]
+
+    def _end(self, i: int) -> int:
+        if i < 0:
+            i += self.length
+        k = bisect_right(self.run_at, i) - 1
+        to = self.run_to[k]
+        return self.run_from[k] + (i - self.run_at[k]) + 1 if to < 0 else to
+
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Original ``[start, end)`` of the normalised ``[start, end)``."""
-        if self.starts is None:
+        if self.run_at is None:
             return start, end
-        n = len(self.starts)
+        n = self.length
         if n == 0:
             return 0, 0
         if end <= start:
-            pos = self.starts[start] if start < n else self.original_length
+            pos = self._start(start) if start < n else self.original_length
             return pos, pos
-        s = self.starts[min(start, n - 1)]
-        e = self.ends[min(end, n) - 1]
-        return s, e
+        return self._start(min(start, n - 1)), self._end(min(end, n) - 1)
+
+    @property
+    def starts(self) -> array | None:
+        """Original start of every normalised character (built on demand; None: identity)."""
+        if self.run_at is None:
+            return None
+        return array("l", (self._start(i) for i in range(self.length)))
+
+    @property
+    def ends(self) -> array | None:
+        """Original end of every normalised character (built on demand; None: identity)."""
+        if self.run_at is None:
+            return None
+        return array("l", (self._end(i) for i in range(self.length)))
 
 
 class OffsetMapBuilder:
@@ -43,16 +77,20 @@ class OffsetMapBuilder:
     def __init__(self, original: str) -> None:
         self.original = original
         self.parts: list[str] = []
-        self.starts = array("l")
-        self.ends = array("l")
+        self.run_at: list[int] = []
+        self.run_from: list[int] = []
+        self.run_to: list[int] = []
+        self.length = 0
         self.changed = False
 
     def keep(self, start: int, end: int) -> None:
         if end <= start:
             return
         self.parts.append(self.original[start:end])
-        self.starts.extend(range(start, end))
-        self.ends.extend(range(start + 1, end + 1))
+        self.run_at.append(self.length)
+        self.run_from.append(start)
+        self.run_to.append(-1)
+        self.length += end - start
 
     def replace(self, start: int, end: int, text: str) -> None:
         """Put ``text`` in place of ``original[start:end]`` (empty text deletes it)."""
@@ -61,10 +99,13 @@ class OffsetMapBuilder:
             return
         self.parts.append(text)
         # every new character points at the whole replaced piece
-        self.starts.extend([start] * len(text))
-        self.ends.extend([end] * len(text))
+        self.run_at.append(self.length)
+        self.run_from.append(start)
+        self.run_to.append(end)
+        self.length += len(text)
 
     def build(self) -> tuple[str, OffsetMap]:
         if not self.changed:
             return self.original, OffsetMap.identity(len(self.original))
-        return "".join(self.parts), OffsetMap(len(self.original), self.starts, self.ends)
+        return "".join(self.parts), OffsetMap(len(self.original), self.run_at, self.run_from,
+                                              self.run_to, self.length)

@@ -36,7 +36,9 @@ class Pipeline:
     Parameters
     ----------
     segmenter:
-        ``"jieba"`` (default), ``"rjieba"``, ``"pkuseg"`` or ``"char"``.
+        ``"jieba-rs"`` (jieba's dictionary and POS tags through rjieba, 10-20x faster than
+        jieba), ``"jieba"``, ``"pkuseg"`` or ``"char"``. The default (``None``) is jieba-rs,
+        or jieba where rjieba cannot be imported.
     segmenter_options:
         passed to the backend, e.g. ``{"model": "/path/to/pkuseg_model"}``.
     extractors:
@@ -65,7 +67,7 @@ class Pipeline:
     def __init__(
         self,
         *,
-        segmenter: str = "jieba",
+        segmenter: str | None = None,
         segmenter_options: dict[str, Any] | None = None,
         extractors: Iterable[str] | None = None,
         disable: Iterable[str] = (),
@@ -83,7 +85,7 @@ class Pipeline:
         self._user_dict = user_dict
         self._segmenter = None
         self._segmenter_lock = threading.Lock()
-        if segmenter != "jieba":  # fail early on a backend that is not there
+        if segmenter is not None:  # fail early on a backend that is not there
             self.segmenter
         self.extractors = build_extractors(
             self.patterns, None if extractors is None else list(extractors), tuple(disable))

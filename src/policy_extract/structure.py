@@ -7,6 +7,7 @@ Produces ``doc.outline`` (a ``records.Outline`` with spans into the caller's str
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 import regex
@@ -34,10 +35,100 @@ def lines_of(text: str) -> list[Line]:
     out, pos = [], 0
     for raw in text.split("\n"):
         end = pos + len(raw)
-        if raw.strip():
+        if raw and not raw.isspace():  # = raw.strip(), without building the stripped copy
             out.append(Line(pos, end, raw))
         pos = end + 1
     return out
+
+
+# ---------------------------------------------------------------- line-anchored rules
+# Most structure rules match whole lines (multiline ``^...$``). Scanning a text for ``^``
+# tries every position; one pattern ``\n(?=R1|R2|...)`` is tried only at line breaks, so the
+# rules of one concern are run together at the line starts where one of them matches.
+_FLAG_LETTERS = ((regex.IGNORECASE, "i"), (regex.MULTILINE, "m"), (regex.DOTALL, "s"))
+_BACKREF = regex.compile(r"\\[1-9]|\\g<|\(\?P=|\(\?[0-9&R]")
+_JOINABLE_FLAGS = regex.compile("").flags | regex.IGNORECASE | regex.MULTILINE | regex.DOTALL
+_JOINED: dict[tuple, tuple[object, regex.Pattern | None]] = {}
+
+
+def _joinable(rule, rx: regex.Pattern) -> bool:
+    """True when the rule can be one branch of a joined pattern with its flags scoped to it."""
+    return not rx.flags & ~_JOINABLE_FLAGS and not _BACKREF.search(rule.pattern)
+
+
+def _line_anchored(rule, rx: regex.Pattern) -> bool:
+    """True when every match of the rule starts at a line start: multiline, and every
+    top-level branch of its pattern begins with ``^`` (fragments expand inside a group)."""
+    p = rule.pattern
+    if not rx.flags & regex.MULTILINE or not p.startswith("^") or not _joinable(rule, rx):
+        return False
+    depth, i, in_class = 0, 0, False
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth <= 0:
+            return False  # a branch that may not begin with ^ (or a class read wrongly): no
+        i += 1
+    return True
+
+
+def _joined(pats, rules: list, lead: str = "", tail: str = "", check=_joinable) -> regex.Pattern | None:
+    """``lead(?:R1|R2|...)`` of ``rules`` (each with its own flags), compiled once per
+    PatternSet; None when a rule fails ``check``. ``joined.match(t)`` is
+    ``any(rule.match(t))``: one call instead of one per rule."""
+    key = (id(pats), lead, tail, check.__name__, tuple(map(id, rules)))
+    got = _JOINED.get(key)
+    if got is None or got[0] is not pats:
+        parts: list[str] | None = []
+        for rule in rules:
+            rx = pats.compile_rule(rule)
+            if not check(rule, rx):
+                parts = None
+                break
+            flags = "".join(letter for flag, letter in _FLAG_LETTERS if rx.flags & flag)
+            parts.append(f"(?{flags}:{rule.pattern})" if flags else f"(?:{rule.pattern})")
+        joined = pats.compile(lead + "(?:" + "|".join(parts) + ")" + tail) if parts else None
+        if len(_JOINED) > 64:
+            _JOINED.clear()
+        got = _JOINED[key] = (pats, joined)
+    return got[1]
+
+
+def _line_finder(pats, rules: list) -> regex.Pattern | None:
+    """``\n(?=...)`` matching the line breaks after which one of ``rules`` matches; None when
+    a rule is not line-anchored (then its matches cannot be found this way)."""
+    return _joined(pats, rules, r"\n(?=", ")", _line_anchored)
+
+
+def _line_matches(pats, rules: list, text: str):
+    """``(rule index, match)`` of every rule's ``finditer(text)``, ordered by position (rules in
+    order at one position); the same matches as each rule's own ``finditer``."""
+    rxs = [pats.compile_rule(r) for r in rules]
+    finder = _line_finder(pats, rules)
+    if finder is None:
+        found = [(m.start(), i, m) for i, rx in enumerate(rxs) for m in rx.finditer(text)]
+        found.sort(key=lambda x: (x[0], x[1]))
+        yield from ((i, m) for _, i, m in found)
+        return
+    last_end = [0] * len(rxs)
+    for pos in itertools.chain((0,), (c.start() + 1 for c in finder.finditer(text))):
+        for i, rx in enumerate(rxs):
+            if pos < last_end[i]:
+                continue  # finditer does not return overlapping matches
+            m = rx.match(text, pos)
+            if m is not None:
+                last_end[i] = m.end()
+                yield i, m
 
 
 # ---------------------------------------------------------------- boilerplate
@@ -46,18 +137,18 @@ def mark_boilerplate(doc: Doc) -> None:
     text = doc.text
     ranges: list[tuple[int, int]] = []
     tail_at = len(text)
-    for rule in pats.rules("boilerplate"):
-        rx = pats.compile_rule(rule)
-        for m in rx.finditer(text):
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            line_end = text.find("\n", m.end())
-            line_end = len(text) if line_end < 0 else line_end
-            if rule.data.get("scope") == "tail":
-                # only where the article has had a body: not a heading at the top of the page
-                if line_start > len(text) // 3:
-                    tail_at = min(tail_at, line_start)
-            else:
-                ranges.append((line_start, line_end))
+    rules = pats.rules("boilerplate")
+    for i, m in _line_matches(pats, rules, text):
+        rule = rules[i]
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        if rule.data.get("scope") == "tail":
+            # only where the article has had a body: not a heading at the top of the page
+            if line_start > len(text) // 3:
+                tail_at = min(tail_at, line_start)
+        else:
+            ranges.append((line_start, line_end))
     if tail_at < len(text):
         ranges.append((tail_at, len(text)))
     ranges.extend(_headline_lists(doc))
@@ -71,6 +162,8 @@ def _headline_lists(doc: Doc) -> list[tuple[int, int]]:
         return []
     min_lines, max_len = int(cfg["min_lines"]), int(cfg["max_line_length"])
     heading = _heading_rules(doc)
+    heading_rules = [r for r in doc.patterns.rules("structure") if r.data.get("kind") in _HEADING_KINDS]
+    any_heading = _joined(doc.patterns, heading_rules)
     table_rx = doc.patterns.compile_rule(next(r for r in doc.patterns.rules("structure") if r.id == "table"))
     page_title = _html_title(doc.source)
     out, run = [], []
@@ -85,8 +178,8 @@ def _headline_lists(doc: Doc) -> list[tuple[int, int]]:
             run = []
             continue
         is_short = len(t) <= max_len and "。" not in t and not t.endswith((":", "："))
-        numeric_cell = bool(_NUMERIC_CELL.fullmatch(t))
-        if is_short and not numeric_cell and not any(rx.match(t) for rx, _ in heading):
+        if is_short and not _NUMERIC_CELL.fullmatch(t) and not (
+                any_heading.match(t) if any_heading is not None else any(rx.match(t) for rx, _ in heading)):
             run.append(line)
             continue
         if len(run) >= min_lines:
@@ -124,16 +217,35 @@ def _without_headline(run: list[Line], title: str | None) -> list[tuple[int, int
 def _blank_all(doc: Doc, ranges: list[tuple[int, int]]) -> None:
     if not ranges:
         return
-    chars = list(doc.text)
-    for s, e in ranges:
-        for i in range(s, e):
-            if chars[i] != "\n":
-                chars[i] = " "
-    doc.text = "".join(chars)
+    text = doc.text
+    pieces, pos = [], 0
+    for s, e in _merged(ranges):  # every character but a line break becomes a space
+        pieces.append(text[pos:s])
+        pieces.append("\n".join(" " * len(part) for part in text[s:e].split("\n")))
+        pos = e
+    pieces.append(text[pos:])
+    doc.text = "".join(pieces)
     doc.boilerplate.extend(sorted(ranges))
 
 
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The union of ``ranges`` as sorted, disjoint ranges (empty ones dropped)."""
+    out: list[list[int]] = []
+    for s, e in sorted(ranges):
+        if e <= s:
+            continue
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
 # ---------------------------------------------------------------- headings
+_HEADING_KINDS = ("chapter", "section", "part", "item", "subitem")
+_TITLE_END = regex.compile(r"[。；;]")
+
+
 def _heading_rules(doc: Doc) -> list[tuple[regex.Pattern, dict]]:
     pats = doc.patterns
     return [
@@ -145,7 +257,7 @@ def _heading_rules(doc: Doc) -> list[tuple[regex.Pattern, dict]]:
 
 def _clean_title(title: str, max_len: int | None) -> str | None:
     title = title.strip()
-    cut = regex.search(r"[。；;]", title)
+    cut = _TITLE_END.search(title)
     if cut:
         title = title[:cut.start()]
         if max_len is None:
@@ -159,26 +271,26 @@ def _clean_title(title: str, max_len: int | None) -> str | None:
 def find_headings(doc: Doc) -> list[Heading]:
     out: list[tuple[int, int, Heading]] = []
     taken: set[int] = set()
-    for rule in doc.patterns.rules("structure"):
+    rules = [r for r in doc.patterns.rules("structure") if r.data.get("kind") in _HEADING_KINDS]
+    # every rule's matches, by position (rules in order at one position): the first rule
+    # that gives a title at a position takes it
+    for i, m in _line_matches(doc.patterns, rules, doc.text):
+        rule = rules[i]
         kind = rule.data.get("kind")
-        if kind not in ("chapter", "section", "part", "item", "subitem"):
+        if m.start() in taken:
             continue
-        rx = doc.patterns.compile_rule(rule)
-        for m in rx.finditer(doc.text):
-            if m.start() in taken:
-                continue
-            title = _clean_title(m.group("title"), rule.data.get("max_title"))
-            if title is None:
-                continue
-            label = m.group("label").strip()
-            level = int(rule.data["level"])
-            if rule.id == "markdown":
-                level = len(label)
-            number = _number_of(label)
-            taken.add(m.start())
-            out.append((m.start(), m.end(), Heading(
-                kind=kind, label=label, number=number, title=title, level=level,
-                span=doc.span(m.start(), m.end()))))
+        title = _clean_title(m.group("title"), rule.data.get("max_title"))
+        if title is None:
+            continue
+        label = m.group("label").strip()
+        level = int(rule.data["level"])
+        if rule.id == "markdown":
+            level = len(label)
+        number = _number_of(label)
+        taken.add(m.start())
+        out.append((m.start(), m.end(), Heading(
+            kind=kind, label=label, number=number, title=title, level=level,
+            span=doc.span(m.start(), m.end()))))
     out.sort(key=lambda x: x[0])
     doc.section_marks = [SectionMark(s, h.level, _heading_text(h)) for s, _, h in out]
     doc.__dict__.pop("_mark_starts", None)
@@ -199,7 +311,10 @@ def _number_of(label: str) -> int | None:
 
 # ---------------------------------------------------------------- 专栏, tables, figures
 def structural_kind(doc: Doc, line: str) -> str | None:
-    for rx, kind in _structural_rules(doc.patterns):
+    rules, any_rule = _structural_rules(doc.patterns)
+    if any_rule is not None and any_rule.match(line) is None:
+        return None  # no rule matches (one call): most lines
+    for rx, kind in rules:
         if rx.match(line):
             return kind
     return None
@@ -208,15 +323,17 @@ def structural_kind(doc: Doc, line: str) -> str | None:
 _KIND_RULES: dict[int, tuple[object, list]] = {}
 
 
-def _structural_rules(pats) -> list:
-    """(compiled rule, kind) of the structure rules that mark a line, built once per PatternSet."""
+def _structural_rules(pats) -> tuple[list, regex.Pattern | None]:
+    """(compiled rule, kind) of the structure rules that mark a line, and all of them joined in
+    one pattern (None if they cannot be), built once per PatternSet."""
     got = _KIND_RULES.get(id(pats))
     if got is None or got[0] is not pats:
-        rules = [(pats.compile_rule(r), r.data.get("kind")) for r in pats.rules("structure")
-                 if r.data.get("kind") not in ("column_list", "table_note", "figure", "table_header")]
+        chosen = [r for r in pats.rules("structure")
+                  if r.data.get("kind") not in ("column_list", "table_note", "figure", "table_header")]
+        rules = [(pats.compile_rule(r), r.data.get("kind")) for r in chosen]
         if len(_KIND_RULES) > 16:
             _KIND_RULES.clear()
-        got = _KIND_RULES[id(pats)] = (pats, rules)
+        got = _KIND_RULES[id(pats)] = (pats, (rules, _joined(pats, chosen)))
     return got[1]
 
 
@@ -319,11 +436,11 @@ def _table_cells(doc: Doc, lines: list[Line], first: int, note_rx) -> tuple[list
     return cells, notes, last
 
 
-def find_figures(doc: Doc) -> list[Figure]:
+def find_figures(doc: Doc, lines: list[Line] | None = None) -> list[Figure]:
     rule = next(r for r in doc.patterns.rules("structure") if r.id == "figure")
     rx = doc.patterns.compile_rule(rule)
     out = []
-    for line in lines_of(doc.text):
+    for line in lines_of(doc.text) if lines is None else lines:
         if len(line.text) > 120:
             continue
         for m in rx.finditer(line.text):
@@ -333,14 +450,16 @@ def find_figures(doc: Doc) -> list[Figure]:
 
 
 # ---------------------------------------------------------------- metadata
-def find_metadata(doc: Doc) -> None:
+def find_metadata(doc: Doc, lines: list[Line] | None = None) -> None:
+    """``doc.meta`` from the top of the text; ``lines``: ``lines_of(doc.text)`` if known."""
     pats = doc.patterns
     meta = doc.meta
     head = doc.normalized[:20000]  # metadata sits at the top (and the signature near it)
     for rule in pats.rules("metadata"):
-        rx = pats.compile_rule(rule)
         field = rule.data["field"]
-        for m in rx.finditer(head if field != "signed_date" else doc.normalized[:60000]):
+        if field in meta or field == "plan_period":
+            continue  # a match would change nothing (the plan period is read from the title)
+        for _, m in _line_matches(pats, [rule], head if field != "signed_date" else doc.normalized[:60000]):
             if field == "doc_number" and "doc_number" not in meta:
                 meta["doc_number"] = regex.sub(r"\s+", "", m.group("value"))
             elif field in ("issued_date", "published_date", "signed_date") and field not in meta:
@@ -362,7 +481,8 @@ def find_metadata(doc: Doc) -> None:
         if t:
             meta["title"] = t
         else:
-            first = next((ln.text.strip() for ln in lines_of(doc.text)[:8] if 6 <= len(ln.text.strip()) <= 80), None)
+            top = lines_of(doc.text)[:8] if lines is None else lines[:8]
+            first = next((ln.text.strip() for ln in top if 6 <= len(ln.text.strip()) <= 80), None)
             if first:
                 meta["title"] = first
     period_rule = next((r for r in pats.rules("metadata") if r.data.get("field") == "plan_period"), None)
@@ -389,14 +509,14 @@ def _date(m: regex.Match) -> dt.date | None:
 # ---------------------------------------------------------------- the stage
 def structure(doc: Doc) -> None:
     mark_boilerplate(doc)
-    find_metadata(doc)
+    lines = lines_of(doc.text)  # the text does not change after this
+    find_metadata(doc, lines)
     headings = find_headings(doc)
-    lines = lines_of(doc.text)
     doc.outline = Outline(
         headings=headings,
         columns=find_columns(doc, lines),
         tables=find_tables(doc, lines),
-        figures=find_figures(doc),
+        figures=find_figures(doc, lines),
         boilerplate=[doc.span(s, e) for s, e in doc.boilerplate],
     )
 

@@ -214,6 +214,19 @@ class _Vocab:
         return self.role(text) is not None or bool(self.rx["header_suffix"].match(text))
 
 
+_VOCABS: dict[int, tuple[object, _Vocab]] = {}
+
+
+def _vocab(doc: Doc) -> _Vocab:
+    """The ``_Vocab`` of ``doc.patterns``, built once per PatternSet (it reads nothing else)."""
+    got = _VOCABS.get(id(doc.patterns))
+    if got is None or got[0] is not doc.patterns:
+        if len(_VOCABS) > 16:
+            _VOCABS.clear()
+        got = _VOCABS[id(doc.patterns)] = (doc.patterns, _Vocab(doc))
+    return got[1]
+
+
 def _pairs(words: Iterable[str]) -> dict[str, str]:
     return dict(w.split("=", 1) for w in words if "=" in w)
 
@@ -402,7 +415,7 @@ def parse_flattened_table(doc: Doc, cells: list[Cell]) -> ParsedTable:
     """Header columns and grouped rows of a flattened table; the layout is kept on ``doc``."""
     if not cells:
         return ParsedTable()
-    v = _Vocab(doc)
+    v = _vocab(doc)
     kinds = [v.kind(t) for t, _, _ in cells]
     h = _split_header(v, cells, kinds)
     cols = _columns(v, cells[:h])
@@ -435,7 +448,7 @@ def indicator_rows_from_cells(doc: Doc, cells: list[Cell], title: str = "",
 
 
 def read_rows(doc: Doc, layout: TableLayout, title: str = "", label: str | None = None) -> list[IndicatorRow]:
-    v = _Vocab(doc)
+    v = _vocab(doc)
     cols = [c for c in layout.columns if c.role in _VALUE_ROLES]
     targets = _target_columns(doc, v, cols, title)
     plan = _plan_years(doc, v, title)

@@ -34,6 +34,7 @@ _FILES = {"park": "parks", "enterprise": "enterprises", "institution": "institut
           "platform": "platforms", "government": "government"}
 _MAX_PREFIX = 24
 _NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z0-9()（）“”\"·\-]")
+_NAME_CHARS: dict[str, bool] = {}  # _NAME_CHAR's answer per character, filled as met
 _OPEN, _CLOSE = "(（“", ")）”"
 # compiled once (a module-level regex.fullmatch(...) costs a cache look-up per call)
 _LATIN = regex.compile(r"[A-Za-z0-9]+")
@@ -42,6 +43,7 @@ _DIGIT = regex.compile(r"[0-9]")
 _BRAND = regex.compile(r"[\p{Han}A-Za-z]{2,4}")
 _ITEM = regex.compile(r"[\p{Han}A-Za-z0-9()（）·\-]+")
 _BRACKETED_PLACE = regex.compile(r"[(（][\p{Han}]{2,6}[)）]")
+_CLAUSE_START = regex.compile(r"[，,。；;：:\n]")  # a clause begins after one of these
 _AND = regex.compile(r"(?<=[\p{Han}A-Za-z]{2})(?:和|及|与)(?=[\p{Han}A-Za-z]{2})")
 
 
@@ -73,11 +75,19 @@ class Boundaries:
     def __init__(self, patterns: PatternSet) -> None:
         w = lambda key: patterns.words("entities/boundaries", key)  # noqa: E731
         self.stop_chars = set(w("stop_chars"))
+        # a run of name characters without a stop character, read leftwards from a suffix
+        stops = "".join(regex.escape(c) for c in sorted(self.stop_chars) if len(c) == 1)
+        self.name_run = regex.compile(
+            f"(?r)(?:(?![{stops}]){_NAME_CHAR.pattern})*" if stops else f"(?r)(?:{_NAME_CHAR.pattern})*")
         triggers = w("triggers")
         self.multi = regex.compile(f"(?:{_alt(patterns, [t for t in triggers if len(t) > 1])})")
         inner = set(w("company_name_words"))
         self.multi_company = regex.compile(
             f"(?:{_alt(patterns, [t for t in triggers if len(t) > 1 and t not in inner] + w('company_triggers'))})")
+        # the same word lists as Aho-Corasick automata (what the alternations find, faster)
+        self.multi_ac = _automaton([t for t in triggers if len(t) > 1])
+        self.multi_company_ac = _automaton(
+            [t for t in triggers if len(t) > 1 and t not in inner] + w("company_triggers"))
         self.single = set(t for t in triggers if len(t) == 1)
         self.conjunctions = set(w("conjunctions"))
         self.stop_pos = set(w("stop_pos")) - {"v", "vd"}
@@ -87,6 +97,7 @@ class Boundaries:
         pw = lambda key: patterns.words("entities/parks", key)  # noqa: E731
         self.place_suffixes = set(pw("place_suffixes"))
         self.barrier = regex.compile(f"(?:{_alt(patterns, pw('suffixes') + pw('barriers'))})")
+        self.barrier_ac = _automaton(pw("suffixes") + pw("barriers"))
         self.barrier_for = set(pw("subarea_suffixes"))
         ends = list(pw("suffixes")) + list(patterns.words("entities/enterprises", "suffixes")) + \
             list(patterns.words("entities/institutions", "suffixes"))
@@ -103,6 +114,10 @@ class Boundaries:
     def tokens(self, doc: Doc, start: int, end: int) -> list:
         """Tokens of ``text[start:end]``, cached by their text across documents (names and
         their left contexts recur), shifted to ``start``."""
+        return [t.shifted(start) for t in self.local_tokens(doc, start, end)]
+
+    def local_tokens(self, doc: Doc, start: int, end: int) -> list:
+        """:meth:`tokens` with offsets relative to ``start`` (nothing to shift)."""
         key = doc.text[start:end]
         toks = self._cache.get(key)
         if toks is None:
@@ -110,7 +125,7 @@ class Boundaries:
             if len(self._cache) > 50_000:
                 self._cache.clear()
             self._cache[key] = toks
-        return [t.shifted(start) for t in toks]
+        return toks
 
     def _is_proper(self, tok) -> bool:
         pos = tok.pos or ""
@@ -188,9 +203,16 @@ class Boundaries:
         j = suffix_start
         limit = max(floor, suffix_start - _MAX_PREFIX)
         depth = 0
+        stop_chars = self.stop_chars
+        run = self.name_run.match(text, limit, suffix_start).start() if limit < suffix_start else j
+        if not any(b in text[run:suffix_start] for b in "()（）"):
+            j = limit = run  # no bracket in the run: it starts the prefix, as the loop below finds
         while j > limit:
             ch = text[j - 1]
-            if ch in self.stop_chars or not _NAME_CHAR.match(ch):
+            ok = _NAME_CHARS.get(ch)
+            if ok is None:
+                ok = _NAME_CHARS[ch] = bool(_NAME_CHAR.match(ch))
+            if not ok or ch in stop_chars:
                 break
             if ch in ")）":
                 depth += 1
@@ -200,23 +222,24 @@ class Boundaries:
                 depth -= 1
             j -= 1
         prefix = text[j:suffix_start]
-        last = None
-        for m in (self.multi_company if company else self.multi).finditer(prefix):
-            last = m
+        found = _leftmost_longest(self.multi_company_ac if company else self.multi_ac, prefix, 0, len(prefix))
+        last = None  # the end of the last trigger in the prefix
+        for _, last in found:
+            pass
         # another name ends here: 高新区|孙村片区 (a sub-area), …有限公司|控股 (a company);
         # before other suffixes only where a proper name follows the zone (浒关开发区|莱克工业园,
         # but 醴陵经济开发区陶瓷产业园 is one name)
         zone_end = None
         if company:
             for m in self.company_barrier.finditer(prefix):
-                if last is None or m.end() > last.end():
-                    last = m
+                if last is None or m.end() > last:
+                    last = m.end()
         else:
-            for m in self.barrier.finditer(prefix):
-                if (last is None or m.end() > last.end()) and (m.end() < len(prefix) or suffix in self.barrier_for):
-                    zone_end = j + m.end()
+            for _, b in _leftmost_longest(self.barrier_ac, prefix, 0, len(prefix)):
+                if (last is None or b > last) and (b < len(prefix) or suffix in self.barrier_for):
+                    zone_end = j + b
         if last is not None:
-            j += last.end()
+            j += last
         if zone_end is not None and zone_end > j:
             if zone_end == suffix_start:  # 高新区|中心区, but 创新谷片区 and 中科院科创城片区
                 if suffix in self.standalone:
@@ -224,7 +247,7 @@ class Boundaries:
             elif suffix in self.barrier_for:
                 j = zone_end
             elif doc.segmenter is not None:
-                after = self.tokens(doc, zone_end, suffix_start)
+                after = self.local_tokens(doc, zone_end, suffix_start)
                 if after and (after[0].pos or "")[:2] in self.proper_pos and (after[0].pos or "") != "eng":
                     j = zone_end
         if not company:
@@ -232,13 +255,14 @@ class Boundaries:
         floor_j = j
         if suffix_start - j > 1 and doc.segmenter is not None:
             if company:
-                toks = self.tokens(doc, j, suffix_start)
-                j = max([j] + [t.end for t in toks if t.text in self.single or t.text in self.conjunctions])
+                toks = self.local_tokens(doc, j, suffix_start)
+                j += max([0] + [t.end for t in toks if t.text in self.single or t.text in self.conjunctions])
             else:
                 # segment with the suffix, so a word across the suffix is not split (算谷)
-                toks = [t for t in self.tokens(doc, j, suffix_end or suffix_start) if t.end <= suffix_start]
-                j = self._pos_cut(toks, j, suffix in self.place_suffixes,
-                                  verbs_stop=suffix in self.verb_stop_suffixes) if toks else j
+                width = suffix_start - j
+                toks = [t for t in self.local_tokens(doc, j, suffix_end or suffix_start) if t.end <= width]
+                j += self._pos_cut(toks, 0, suffix in self.place_suffixes,
+                                   verbs_stop=suffix in self.verb_stop_suffixes) if toks else 0
         if not company:
             # a company's park (山东高速信息集团智能交通产业园): where the cut falls inside the
             # company's name, the company's own boundary holds
@@ -282,7 +306,9 @@ class EntityExtractor:
         self.suffix_label = suffix_label
         self.suffix_rx = regex.compile(f"(?:{_alt(patterns, suffix_label)})")
         self.suffix_ac = _automaton(suffix_label)  # finds what suffix_rx finds, in one pass
-        self.shape_rules = [(patterns.compile_rule(r), lab) for lab in ("park", "enterprise")
+        # shape rules, each with the words it cannot match without (data: requires), if any
+        self.shape_rules = [(patterns.compile_rule(r), lab, _automaton(r.data.get("requires") or []))
+                            for lab in ("park", "enterprise")
                             for r in patterns.rules("entities/" + _FILES[lab])
                             if r.id not in ("enumeration", "enumeration_after", "described_subject")]
         ew = lambda key: patterns.words("entities/enterprises", key)  # noqa: E731
@@ -292,9 +318,17 @@ class EntityExtractor:
         self.subject_rx = erules["described_subject"]
         # a rule may name words it cannot match without (data: requires): sentences with none
         # of them are not searched
-        required = next(r for r in patterns.rules("entities/enterprises")
-                        if r.id == "described_subject").data.get("requires") or []
+        rules = {r.id: r for r in patterns.rules("entities/enterprises")}
+        required = rules["described_subject"].data.get("requires") or []
         self.subject_requires = regex.compile(f"(?:{_alt(patterns, required)})") if required else None
+        # a rule may name the characters every match begins with (data: starts_with): it is
+        # tried only there (a leading alternation is tried at every position otherwise)
+        starts = rules["enumeration"].data.get("starts_with") or []
+        self.enum_starts = regex.compile(
+            "[" + "".join(regex.escape(c) for c in starts) + "]") if starts else None
+        enum_req = rules["enumeration"].data.get("requires") or []
+        self.enum_requires = regex.compile(f"(?:{_alt(patterns, enum_req)})") if enum_req else None
+        self.enum_within = int(rules["enumeration"].data.get("requires_within") or 10**9)
         self.not_after = set(ew("not_followed_by"))
         self.provinces = set(patterns.fragments.get("ent_province", "").strip("(?:)").split("|")) - {""}
         self.brand_stop = regex.compile(f"(?:{_alt(patterns, ew('item_stops') + ew('brand_stops'))})")
@@ -314,6 +348,8 @@ class EntityExtractor:
         self._segment = None  # set per document in merge_candidates (the pipeline's segmenter)
         self._place_cache: dict[str, list] = {}
         self._gaz_forms: dict[str, str] | None = None
+        self._constant_ac = None  # suffixes and gazetteer forms (built on first use)
+        self._short_cache: dict[tuple[str, str, bool], list[str]] = {}
 
     # -- set-up ------------------------------------------------------------------------
     @staticmethod
@@ -335,10 +371,31 @@ class EntityExtractor:
         doc.records.setdefault("entities", []).extend(self.merge_candidates(doc, cands))
 
     def grammar_candidates(self, doc: Doc) -> list[Candidate]:
+        """Suffix grammars and shape rules, line by line. Suffixes are found in one pass over
+        the text (no suffix holds a line break, so the leftmost-longest matches of the text
+        are those of its lines); a shape rule runs only on the lines that hold a word it
+        requires."""
         text = doc.text
+        lines = doc.lines
         out: list[Candidate] = []
-        for s, e in doc.lines:
-            for ms, me in _leftmost_longest(self.suffix_ac, text, s, e):
+        if not lines:
+            return out
+        line_starts = [s for s, _ in lines]
+        by_line: dict[int, list[tuple[int, int]]] = {}
+        for ms, me in _leftmost_longest_of(self._scan_constant(doc)):
+            i = bisect.bisect_right(line_starts, ms) - 1
+            if i >= 0 and me <= lines[i][1]:
+                by_line.setdefault(i, []).append((ms, me))
+        shape_lines: list[set[int] | None] = []
+        for _, _, req in self.shape_rules:
+            if req is None:
+                shape_lines.append(None)
+                continue
+            shape_lines.append({bisect.bisect_right(line_starts, end) - 1 for end, _ in req.iter(text)})
+        for i in sorted(set(by_line).union(*[x for x in shape_lines if x is not None])
+                        if all(x is not None for x in shape_lines) else range(len(lines))):
+            s, e = lines[i]
+            for ms, me in by_line.get(i, ()):
                 suffix = text[ms:me]
                 label = self.suffix_label[suffix]
                 if label == "enterprise" and text[me:me + 1] in self.not_after:
@@ -352,13 +409,51 @@ class EntityExtractor:
                 c = self._check(text[a:me], label, ms - a)
                 if c:
                     out.append(Candidate(c, label, me - len(c), me))
-            for rx, label in self.shape_rules:
+            for (rx, label, _), only in zip(self.shape_rules, shape_lines):
+                if only is not None and i not in only:
+                    continue
                 for m in rx.finditer(text, s, e):
                     a = m.start()
                     for t in self.bounds.multi.finditer(text, m.start(), max(m.start(), m.end() - 4)):
                         a = t.end()  # a lazy shape may start at a trigger: 加快建设|科创金融改革试验区CTD片区
                     out.append(Candidate(text[a:m.end()], label, a, m.end()))
         return out
+
+    def _scan_constant(self, doc: Doc) -> list[tuple[int, int]]:
+        """One Aho-Corasick pass over the text for the suffixes and the gazetteer's forms
+        (both fixed): the suffix hits as ``(start, length)``; the gazetteer hits are kept on
+        the document for :meth:`merge_candidates`."""
+        auto = self._constant_automaton()
+        suffixes: list[tuple[int, int]] = []
+        gaz: list[tuple[str, int, int]] = []
+        if auto is not None:
+            for last, (word, is_suffix, is_gaz) in auto.iter(doc.text):
+                n = len(word)
+                if is_suffix:
+                    suffixes.append((last + 1 - n, n))
+                if is_gaz:
+                    gaz.append((word, last + 1 - n, last + 1))
+        doc.meta["_entity_gazetteer_hits"] = (len(doc.text), gaz)
+        return suffixes
+
+    def _constant_automaton(self) -> "ahocorasick.Automaton | None":
+        if self._constant_ac is None:
+            gaz = self._gazetteer_forms()
+            auto = ahocorasick.Automaton()
+            for w in set(self.suffix_label) | set(gaz):
+                if w:
+                    auto.add_word(w, (w, w in self.suffix_label, w in gaz))
+            if len(auto):
+                auto.make_automaton()
+            self._constant_ac = auto if len(auto) else False
+        return self._constant_ac or None
+
+    def _gazetteer_hits(self, doc: Doc) -> list[tuple[str, int, int]]:
+        kept = doc.meta.get("_entity_gazetteer_hits")
+        if kept is None or kept[0] != len(doc.text):
+            self._scan_constant(doc)
+            kept = doc.meta["_entity_gazetteer_hits"]
+        return kept[1]
 
     def _check(self, name: str, label: str, prefix_len: int) -> str | None:
         g = self.grammars[label]
@@ -383,24 +478,70 @@ class EntityExtractor:
 
     # -- context -----------------------------------------------------------------------
     def context_candidates(self, doc: Doc) -> list[Candidate]:
+        """Companies named by their context, sentence by sentence. Each rule runs over the
+        whole text once (its matches never cross a sentence end) or only where it can match,
+        and its matches are handed to the sentence that holds them."""
         text = doc.text
-        out: list[Candidate] = []
-        for s, e in doc.sentences:
-            for m in self.enum_rx.finditer(text, s, e):
-                cs = m.start()
-                while cs > s and text[cs - 1] not in "，,。；;：:\n！？":
-                    cs -= 1
-                out.extend(self._company_items(doc, cs, m.start()))
-            for m in self.enum_after_rx.finditer(text, s, e):
-                out.extend(self._company_items(doc, m.start("items"), m.end("items"), first_cut=False))
-            if self.subject_requires is not None and not self.subject_requires.search(text, s, e):
+        sents = doc.sentences
+        if not sents:
+            return []
+        starts = [a for a, _ in sents]
+        hits: dict[int, list[tuple[int, int, int, bool]]] = {}  # sentence -> (order, a, b, first_cut)
+
+        def sentence_of(pos: int) -> int:
+            i = bisect.bisect_right(starts, pos) - 1
+            return i if i >= 0 and pos < sents[i][1] else -1
+
+        # 1. enumerations closed by 等 …企业: items back to the clause start
+        last_i, pos = -1, 0
+        for k in self._enum_anchors(text):
+            i = sentence_of(k)
+            if i < 0:
                 continue
-            for m in self.subject_rx.finditer(text, s, e):
-                a = m.start("name")
-                if a > s and text[a - 1] not in "，,。；;：:\n":
-                    continue
-                out.extend(self._company_items(doc, a, m.end("name")))
+            if i != last_i:
+                last_i, pos = i, sents[i][0]
+            if k < pos:
+                continue
+            s, e = sents[i]
+            if self.enum_requires is not None and \
+                    not self.enum_requires.search(text, k, min(e, k + self.enum_within)):
+                continue
+            m = self.enum_rx.match(text, k, e)
+            if m is None:
+                continue
+            pos = m.end() if m.end() > m.start() else m.end() + 1
+            cs = m.start()
+            while cs > s and text[cs - 1] not in "，,。；;：:\n！？":
+                cs -= 1
+            hits.setdefault(i, []).append((0, cs, m.start(), True))
+        # 2. enumerations after their head (企业A、B和C等): no sentence end inside a match
+        for m in self.enum_after_rx.finditer(text):
+            i = sentence_of(m.start())
+            if i >= 0 and m.end() <= sents[i][1]:
+                hits.setdefault(i, []).append((1, m.start("items"), m.end("items"), False))
+        # 3. a sentence or clause subject described as a company, where the rule's words are
+        if self.subject_requires is not None:
+            wanted = sorted({i for m in self.subject_requires.finditer(text)
+                             for i in [sentence_of(m.start())] if i >= 0 and m.end() <= sents[i][1]})
+        else:
+            wanted = range(len(sents))
+        for i in wanted:
+            s, e = sents[i]
+            for a in [s] + [m.end() for m in _CLAUSE_START.finditer(text, s, e)]:
+                m = self.subject_rx.match(text, a, e)
+                if m is not None and m.start("name") == a:
+                    hits.setdefault(i, []).append((2, a, m.end("name"), True))
+        out: list[Candidate] = []
+        for i in sorted(hits):
+            for _, a, b, first_cut in sorted(hits[i], key=lambda h: h[0]):
+                out.extend(self._company_items(doc, a, b, first_cut=first_cut))
         return out
+
+    def _enum_anchors(self, text: str) -> Iterable[int]:
+        """Where an enumeration can begin (the rule's ``starts_with``), or everywhere."""
+        if self.enum_starts is None:
+            return range(len(text))
+        return [m.start() for m in self.enum_starts.finditer(text)]
 
     def brand_candidates(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
         """A company's short name that begins a park or project name before a place the text
@@ -460,7 +601,17 @@ class EntityExtractor:
 
     # -- linking -----------------------------------------------------------------------
     def short_forms_of(self, name: str, label: str) -> list[str]:
-        """Other ways a text writes this name (浪潮集团有限公司 -> 浪潮集团, 浪潮)."""
+        """Other ways a text writes this name (浪潮集团有限公司 -> 浪潮集团, 浪潮); kept per
+        name (names recur within and across documents) in a bounded table."""
+        key = (name, label, self._segment is None)
+        hit = self._short_cache.get(key)
+        if hit is None:
+            if len(self._short_cache) >= 50_000:
+                self._short_cache.clear()
+            hit = self._short_cache[key] = self._short_forms(name, label)
+        return list(hit)
+
+    def _short_forms(self, name: str, label: str) -> list[str]:
         out: list[str] = []
         if label == "park":
             bases = [name]
@@ -540,11 +691,13 @@ class EntityExtractor:
             for short in self.short_forms_of(form, label):
                 derived.setdefault(short, label)
         gaz = self._gazetteer_forms()
-        hits = self._scan(doc.text, {**gaz, **derived, **label_of})
+        hits = self._gazetteer_hits(doc) + self._scan(
+            doc.text, {f: None for f in (*derived, *label_of) if f not in gaz})
         # a form found by a rule always counts; a derived/gazetteer form counts where it stands
         # alone, or begins a longer name (京东亚洲一号物流园)
-        own = sorted((c.start, c.end) for c in cands)
-        containers = sorted(own + [(h[1], h[2]) for h in hits if h[0] in label_of])
+        own_spans = sorted((c.start, c.end) for c in cands)
+        own = _Spans(own_spans)
+        containers = _Spans(own_spans + [(h[1], h[2]) for h in hits if h[0] in label_of])
         from .projects import column_blocks
         heads = sorted([(c.start, c.end) for c in cands if c.label == "park"]
                        + [(it.start, it.end) for b in column_blocks(doc) for _, items in b.lists
@@ -552,10 +705,10 @@ class EntityExtractor:
         found: list[Candidate] = list(cands)
         for form, s, e in hits:
             if form in label_of:
-                if not _nested(own, s, e):
+                if not own.strictly_inside(s, e):
                     found.append(Candidate(form, label_of[form], s, e))
                 continue
-            if _nested(containers, s, e) and (form in derived or not _begins(heads, s, e)):
+            if containers.strictly_inside(s, e) and (form in derived or not _begins(heads, s, e)):
                 continue  # a derived short form counts only where it stands alone
             if len(form) <= 3 and not self._whole_word(doc, s, e):
                 continue  # 济高 in 驻济高校
@@ -630,6 +783,17 @@ class EntityExtractor:
             return c.text
         return quoted if len(quoted) == len(c.text) and quoted.strip() == quoted else c.text
 
+    @staticmethod
+    def _written(doc: Doc, c: Candidate, span) -> str:
+        """:meth:`_as_written` with the candidate's span already mapped."""
+        if isinstance(span, Exception):
+            return c.text
+        try:
+            quoted = doc.quote(span)
+        except Exception:  # noqa: BLE001 - as _as_written
+            return c.text
+        return quoted if len(quoted) == len(c.text) and quoted.strip() == quoted else c.text
+
     def _group(self, doc: Doc, found: list[Candidate]) -> list[Entity]:
         groups: dict[str, list[Candidate]] = {}
         seen: set[tuple[int, int, str]] = set()
@@ -640,14 +804,24 @@ class EntityExtractor:
             groups.setdefault(self._key(c.text, c.label), []).append(c)
         out = []
         for members in groups.values():
-            forms = list(dict.fromkeys(self._as_written(doc, m) for m in members))
+            spans: list = []  # each member's Span, mapped once (or the error mapping raised)
+            for m in members:
+                try:
+                    spans.append(doc.span(m.start, m.end))
+                except Exception as exc:  # noqa: BLE001 - raised again below, as before
+                    spans.append(exc)
+            forms = list(dict.fromkeys(self._written(doc, m, sp) for m, sp in zip(members, spans)))
             canonical = max(forms, key=len)
             first = members[0]
             try:
+                for sp in spans:
+                    if isinstance(sp, Exception):
+                        raise sp
                 out.append(Entity(
                     text=canonical, label=first.label, aliases=[f for f in forms if f != canonical],
-                    mentions=[_mention(doc, m.start, m.end) for m in members],
-                    extractor=self.name, **doc.located(first.start, first.end)))
+                    mentions=[Mention(text=doc.quote(sp), span=sp) for sp in spans],
+                    extractor=self.name, span=spans[0], quote=doc.quote(spans[0]),
+                    section=doc.section_at(first.start)))
             except ValueError:  # an offset that does not map back: skip the entity, keep the rest
                 continue
         out.sort(key=lambda e: e.span.start)
@@ -703,6 +877,39 @@ def _split_and(item: str, start: int) -> list[tuple[str, int, int]]:
         return [(item, start, start + len(item))]
     return [(item[: m.start()], start, start + m.start()),
             (item[m.end():], start + m.end(), start + len(item))]
+
+
+class _Spans:
+    """Spans asked whether ``[s, e)`` lies inside one of them (and is not it) in O(log n):
+    sorted by start, with the furthest end reached by the spans that start before each."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+        self.reach = [-1]  # reach[k]: the largest end among spans[:k]
+        for _, b in self.spans:
+            self.reach.append(max(self.reach[-1], b))
+
+    def strictly_inside(self, s: int, e: int) -> bool:
+        before = bisect.bisect_left(self.starts, s)  # spans[:before] start left of s
+        if self.reach[before] >= e:
+            return True
+        upto = bisect.bisect_right(self.starts, s)  # spans[before:upto] start at s
+        return upto > before and self.spans[upto - 1][1] > e
+
+
+def _leftmost_longest_of(hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """:func:`_leftmost_longest` over hits ``(start, length)`` already found."""
+    longest: dict[int, int] = {}
+    for s, n in hits:
+        if n > longest.get(s, 0):
+            longest[s] = n
+    out, pos = [], -1
+    for s in sorted(longest):
+        if s >= pos:
+            pos = s + longest[s]
+            out.append((s, pos))
+    return out
 
 
 def _nested(spans: list[tuple[int, int]], s: int, e: int) -> bool:

@@ -6,6 +6,7 @@ Rules: ``patterns/projects.yaml`` (anchors, trigger verbs, generic heads) and th
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -18,6 +19,7 @@ from ..records import Project
 from . import register
 
 _BRACKETS = regex.compile(r"[(（](?P<inner>[^()（）]{1,200})[)）]")
+_LETTER = regex.compile(r"[\p{Han}A-Za-z]")
 _MAX_NAME = 60
 _WINDOW = 40  # how far left a prose name may reach from its suffix
 
@@ -167,6 +169,8 @@ class ProjectExtractor:
         self.enum_rx = _rule(patterns, "projects", "enumeration_end")
         self.named_rx = _rule(patterns, "projects", "named_project")
         self.words = _Words(patterns)
+        # where a prose match can start (None: search every sentence)
+        self.first_rx = patterns.compile("{prj_first}") if "prj_first" in patterns.fragments else None
 
     def __call__(self, doc: Doc) -> None:
         out: list[Project] = doc.records.setdefault("projects", [])
@@ -177,11 +181,20 @@ class ProjectExtractor:
                     out.append(Project(name=it.text, category=category or None, column=block.label,
                                        zone=block.zone, components=components_of(it.text),
                                        extractor=self.name, **doc.located(it.start, it.end)))
-        taken = [(b.start, b.end) for b in blocks]
+        # blocks are disjoint and in text order: the one that may hold s is the last starting at or before it
+        block_starts = [b.start for b in blocks]
+        block_ends = [b.end for b in blocks]
+        text = doc.text
+        firsts = None if self.first_rx is None else [m.start() for m in self.first_rx.finditer(text)]
         seen: set[tuple[int, int]] = set()
         for s, e in doc.sentences:
-            if any(bs <= s < be for bs, be in taken):
+            k = bisect.bisect_right(block_starts, s) - 1
+            if k >= 0 and s < block_ends[k]:
                 continue
+            if firsts is not None:
+                i = bisect.bisect_left(firsts, s)
+                if i == len(firsts) or firsts[i] >= e:
+                    continue  # no match can start in this sentence
             for name, ns, ne, category in self._prose(doc.text, s, e):
                 if (ns, ne) in seen:
                     continue
@@ -269,4 +282,4 @@ class ProjectExtractor:
             return False
         if enumerated and (core in w.generic or name in w.generic_heads):
             return False
-        return bool(regex.search(r"[\p{Han}A-Za-z]", core))
+        return bool(_LETTER.search(core))
