@@ -81,3 +81,19 @@ def test_long_digit_runs_are_linear():
 ])
 def test_small_chinese_counts_need_a_counting_verb(text, expected):
     assert mentions(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "近1/10", "约1/3、2/5和四分之一", "2021/06/30", "1/2/3", "11/12/2023年", "12345/6", "1/12345",
+    "百分之一", "十分之一和三分之二", "/1/2/", "占比1/10，近九分之一", "1/10" * 50,
+])
+def test_a_rule_scanned_near_its_required_words_finds_what_a_full_scan_finds(text):
+    """The fraction rule names the words every match holds (data: requires): it is tried only
+    just before them, and must find exactly what a scan of every position finds."""
+    from policy_extract.extract.numbers import _anchored
+
+    rx, _ = FINDER.rules["fraction"]
+    anchors = FINDER.anchors["fraction"]
+    for start in range(0, len(text) + 1, 3):
+        full = [m.span() for m in rx.finditer(text, start, len(text))]
+        assert [m.span() for m in _anchored(rx, text, start, len(text), *anchors)] == full

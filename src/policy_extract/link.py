@@ -23,19 +23,33 @@ class IndicatorCatalog:
     def __init__(self, patterns: PatternSet) -> None:
         self.ignore = sorted(patterns.words("indicators", "ignore"), key=len, reverse=True)
         self.places = sorted(patterns.words("indicators", "places"), key=len, reverse=True)
+        # a word can only be removed from a text that starts (ends) with its first (last) character
+        self._place_first = {p[0] for p in self.places if p}
+        self._ignore_last = {w[-1] for w in self.ignore if w}
         names: list[tuple[str, str]] = []
         for entry in patterns.entries("indicators"):
             for name in entry["names"]:
                 names.append((self._key(str(name)), str(entry["id"])))
         self.names = sorted(names, key=lambda kv: -len(kv[0]))
+        # name -> id, the first (longest-first order) entry of a name winning: a key's suffixes
+        # are looked up from the longest down, one dict probe each (no scan over the names)
+        self._by_name: dict[str, str] = {}
+        for name, ident in self.names:
+            self._by_name.setdefault(name, ident)
+        # a suffix of a key can be a name only if the key ends as some name does
+        self._name_last = {name[-1] for name in self._by_name if name}
+        self._memo: dict[str, str | None] = {}
 
     def _key(self, text: str) -> str:
         text = text.replace("（", "(").replace("）", ")").replace(" ", "")
-        for p in self.places:
-            if text.startswith(p) and len(text) > len(p) + 1:
-                text = text[len(p):]
-                break
-        changed = True
+        if not text:
+            return text
+        if text[0] in self._place_first:
+            for p in self.places:
+                if text.startswith(p) and len(text) > len(p) + 1:
+                    text = text[len(p):]
+                    break
+        changed = text[-1] in self._ignore_last
         while changed:
             changed = False
             for w in self.ignore:
@@ -45,13 +59,26 @@ class IndicatorCatalog:
         return text
 
     def lookup(self, indicator: str | None) -> str | None:
+        """The id of the longest catalog name the indicator equals or (for names of four
+        characters or more, with no 占 before it) ends with."""
         if not indicator:
             return None
+        got = self._memo.get(indicator, "")
+        if got != "":
+            return got
         key = self._key(indicator)
-        for name, ident in self.names:
-            if key == name or (key.endswith(name) and len(name) >= 4 and "占" not in key[: len(key) - len(name)]):
-                return ident
-        return None
+        by_name = self._by_name
+        found = by_name.get(key)
+        if found is None and key and key[-1] in self._name_last:
+            n = len(key)
+            for cut in range(1, n - 3):  # suffixes key[cut:], longest first, at least 4 long
+                ident = by_name.get(key[cut:])
+                if ident is not None and "占" not in key[:cut]:
+                    found = ident
+                    break
+        if len(self._memo) < 100_000:  # a phrase -> catalog entry memo (bounded)
+            self._memo[indicator] = found
+        return found
 
 
 def _catalog(patterns: PatternSet) -> IndicatorCatalog:
@@ -143,6 +170,11 @@ def link(doc: Doc) -> None:
         records = doc.records.get(field)
         if not records:
             continue
-        with_ids = [r if r.indicator_id else r.model_copy(update={"indicator_id": catalog.lookup(r.indicator)})
-                    for r in records]
+        with_ids = []
+        for r in records:
+            if not r.indicator_id:
+                ident = catalog.lookup(r.indicator)
+                if ident is not None:
+                    r = r.model_copy(update={"indicator_id": ident})
+            with_ids.append(r)
         doc.records[field] = merge_duplicates(with_ids)

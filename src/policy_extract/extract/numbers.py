@@ -19,6 +19,9 @@ from ..numerals import parse_arabic, parse_cn_number
 from ..patterns import PatternSet
 
 
+_HAN = regex.compile(r"\p{Han}")
+
+
 @dataclass(frozen=True)
 class QuantityMention:
     start: int
@@ -47,6 +50,25 @@ def _overlaps(max_ends: list[int], starts: list[int], s: int, e: int) -> bool:
     return i > 0 and max_ends[i - 1] > s
 
 
+def _anchored(rx: regex.Pattern, text: str, start: int, end: int, anchors: regex.Pattern,
+              within: int):
+    """The matches ``rx.finditer(text, start, end)`` gives, for a pattern whose every match
+    starts at most ``within`` characters before a match of ``anchors``: only those starts are
+    tried (leftmost first, each once; a match resumes the scan at its end)."""
+    pos = tried = start
+    for a in anchors.finditer(text, start, end):
+        p = a.start()
+        s = max(pos, tried, p - within)
+        while s <= p:
+            m = rx.match(text, s, end)
+            if m is not None and m.end() > m.start():
+                yield m
+                pos = m.end()
+                break
+            s += 1
+        tried = max(tried, s)
+
+
 class NumberFinder:
     def __init__(self, patterns: PatternSet) -> None:
         self.patterns = patterns
@@ -64,7 +86,21 @@ class NumberFinder:
             rf"(?:[ ]?(?P<u1>%)?[ ]?(?P<sep>[-—–~～至到])[ ]?(?P<num2>{number2}))?"
             rf"(?P<more1>{more})?(?P<ge>个(?=[亿万]))?(?P<mag>{mag})?(?P<more2>{more})?(?P<unit>{units})?"
         )
+        # the main pattern's groups by number (a lookup by name costs more than the rest of a read)
+        index = self.main.groupindex
+        self._main_groups = tuple(index[g] for g in ("num", "cn", "num2", "u1", "more1", "ge", "mag",
+                                                      "more2", "unit"))
+        self._unit_mag = (index["unit"], index["mag"])
+        self._ge = index["ge"]
         self.rules = {r.id: (patterns.compile_rule(r), r) for r in patterns.rules("quantities")}
+        # a rule whose every match holds one of some words near its start (data: requires,
+        # requires_within) is tried only just before those words
+        self.anchors: dict[str, tuple[regex.Pattern, int]] = {}
+        for rx, rule in self.rules.values():
+            required = (rule.data or {}).get("requires")
+            if required:
+                self.anchors[rule.id] = (regex.compile(patterns.alternation(map(str, required))),
+                                         int(rule.data.get("requires_within", 0)))
         words = lambda key: patterns.words("quantities", key)  # noqa: E731
         self.not_after = regex.compile("(?:" + patterns.alternation(words("not_quantity_after")) + ")")
         self.not_before = set(words("not_quantity_before"))
@@ -83,16 +119,24 @@ class NumberFinder:
         found: list[QuantityMention] = []
         for kind in ("rank", "doubling", "percent_words", "fraction", "bare_magnitude"):
             rx, rule = self.rules[kind]
-            for m in rx.finditer(text, start, end):
-                q = getattr(self, f"_{kind}")(m, rule)
+            read = getattr(self, f"_{kind}")
+            anchors = self.anchors.get(kind)
+            matches = rx.finditer(text, start, end) if anchors is None else \
+                _anchored(rx, text, start, end, *anchors)
+            for m in matches:
+                q = read(m, rule)
                 if q is not None:
                     found.append(q)
         taken = sorted((q.start, q.end) for q in found)
         taken_starts = [s for s, _ in taken]
         max_ends = list(itertools.accumulate((e for _, e in taken), max))
+        unit_mag, ge = self._unit_mag, self._ge
         for m in self.main.finditer(text, start, end):
+            unit, mag = m.group(*unit_mag)
+            if unit is None and mag is None:
+                continue  # a bare number is not a quantity (_main), nor a count before a scale
             if _overlaps(max_ends, taken_starts, m.start(), m.end()):
-                if m.group("ge") and m.group("mag"):  # 3个万亿级产业集群: the count, besides the scale
+                if mag and m.group(ge):  # 3个万亿级产业集群: the count, besides the scale
                     q = self._count_before_scale(text, m)
                     if q is not None:
                         found.append(q)
@@ -109,7 +153,7 @@ class NumberFinder:
         after = text[e] if e < len(text) else ""
         if before and (before == "第" or (before.isascii() and before.isalnum()) or before in "./"):
             return None
-        unit, mag_word = m.group("unit"), m.group("mag")
+        num, cn, num2, u1, more1, ge, mag_word, more2, unit = m.group(*self._main_groups)
         if not unit and not mag_word:
             return None  # a bare number is not a quantity (codes, list numbers, years)
         if unit and after and after.isascii() and after.isalpha():
@@ -119,32 +163,32 @@ class NumberFinder:
         if before == "每" or (self.modifier_after.match(text, e) and unit != "%"):
             return None  # 每千人口 / 10亿元以上的骨干企业: part of another measure's name
         if before in self.not_before and (unit is None or unit.endswith("元")) \
-                and regex.match(r"\p{Han}", after) and not self.qualifier_after.match(text, e):
+                and _HAN.match(after) and not self.qualifier_after.match(text, e):
             return None  # 过十亿企业: a size class, not an amount
-        is_cn = m.group("cn") is not None
+        is_cn = cn is not None
         if is_cn and (before in "“‘「”’」" or self.slogan_after.match(text, e)):
             return None  # “五位一体”, “四个全面”: slogans, not counts
-        value = parse_cn_number(m.group("num")) if is_cn else parse_arabic(m.group("num"))
+        value = parse_cn_number(num) if is_cn else parse_arabic(num)
         if value is None:
             return None
         if is_cn and not mag_word and (value <= 1 or (unit or "").endswith("元") and value < 10):
             return None  # 一个 / 零部件 / 三元材料: words, not quantities
-        if value == 1 and not mag_word and not m.group("num2") \
-                and self.unit_info.get(unit or "", {}).get("kind") == "count" and regex.match(r"\p{Han}", after):
+        if value == 1 and not mag_word and not num2 \
+                and self.unit_info.get(unit or "", {}).get("kind") == "count" and _HAN.match(after):
             return None  # 1个服务中心: an article before a noun, not a count
         if is_cn and not mag_word and value <= 10 and self.unit_info.get(unit or "", {}).get("kind") == "count" \
                 and not self.small_count_lead.search(text[max(0, s - 6):s]):
             return None  # 八项规定, 三类机构, 五片区: set phrases, not counts
         value_max = None
-        if m.group("num2"):
-            n2 = m.group("num2")
+        if num2:
+            n2 = num2
             value_max = parse_arabic(n2) if n2[0].isdigit() else parse_cn_number(n2)
             if value_max is None or value_max < value:
                 return None
-        if m.group("u1") and unit != "%":
+        if u1 and unit != "%":
             return None
         magnitude = self.magnitudes.get(mag_word, Decimal(1)) if mag_word else Decimal(1)
-        written = (("个" if m.group("ge") else "") + (mag_word or "") + (unit or "")) or None
+        written = (("个" if ge else "") + (mag_word or "") + (unit or "")) or None
         info = self.unit_info.get(unit or "", {})
         base = info.get("base", unit) if unit else None
         kind_hint = info.get("kind")
@@ -153,7 +197,7 @@ class NumberFinder:
             if not unit:
                 written, base = written + "元", "元"
         else:
-            more = bool(m.group("more1") or m.group("more2"))
+            more = bool(more1 or more2)
         return QuantityMention(
             start=s, end=e, value=value, value_max=value_max, unit=written, magnitude=magnitude,
             base_unit=base, more_than=more, kind_hint=kind_hint, form="chinese" if is_cn else "arabic")

@@ -14,6 +14,7 @@ Word lists: ``patterns/quantities.yaml``. Table rows are read by ``tables.py``.
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -28,17 +29,30 @@ from .numbers import NumberFinder, QuantityMention
 from .table_quantities import table_records
 from .time import find_time_expressions
 
-_TIME_PREFIX = regex.compile(
-    r"(?:到|至|截至|截止|在|于|从|自)?(?:(?:(?:19|20)[0-9]{2}|[一二][〇○零一二三四五六七八九]{3})年"
-    r"(?:[0-9]{1,2}月(?:份)?|[0-9]{1,2}[—\-~至][0-9]{1,2}月(?:份)?|底|末|初|前|年底|度)?"
-    r"|“?[十][一二三四五六]?五”?(?:时期|期间|期末|末|以来)?|今年|去年|明年|上年|年内|全年|当年|前三季度"
-    r"|[一二三四]季度|上半年|下半年|[0-9]{1,2}[—\-~至][0-9]{1,2}月(?:份)?|[0-9]{1,2}月(?:份)?|近[一二三四五六七八九十0-9]{1,2}年"
-    r"|过去[一二三四五六七八九十0-9]{1,3}多?年|连续[一二两三四五六七八九十0-9]{1,2}年|同期|目前|现阶段|至今|以来)"
-)
-_COMPARISON_TAIL = regex.compile(
-    r"(?:较|比|同比|相比)[^，,。；;]{0,12}$"
-    r"|(?:由|从)(?:(?:19|20)[0-9]{2}年|“?十[一二三四五六]?五”?末?|上年|去年)[^，,。；;]{0,6}$")
+# patterns used inline below, compiled once
+_ETC_TAIL = regex.compile(r"等[^、]{0,12}$")
+_EACH_SHARE = regex.compile(r"(?:均|都|各)占(?P<scope>[^0-9０-９%，,]{1,8}?)(?=[近约超不达]{0,2}[0-9])")
+_HAN = regex.compile(r"\p{Han}")
+_SCALE_NOUN = regex.compile(r"级(?P<noun>(?:(?!和|与|及)[^，,。；;、：:\n“”0-9]){2,20})")
+_MULTIPLE_BASE = regex.compile(r"(?:^|[是为按])(?P<base>[^，,。；;是为按]{0,16})的$")
+_NAMED_RANKING = regex.compile(r"(?P<name>[^，,。；;]{2,30}?排名)(?=[^排]{0,10}$)")
+_IN_HEAD = regex.compile(r"^.{0,6}?在")
+_UP_TO_IN = regex.compile(r"^.*在(?=[^在]{2,}$)")
+_IN_TAIL = regex.compile(r"(?<=..)中$")
+_MEASURE_TAIL = regex.compile(r"(?:占[^占]{1,12}比重|[^排]{0,12}排名)$")
+_HAN2 = regex.compile(r"\p{Han}{2}")
+_WORDLIKE = regex.compile(r"\p{Han}{2}|[A-Z]{2,}")
+_FROM_TAIL = regex.compile(r"[由从](?:[^，,。；]{0,12})$")
+_TO_TAIL = regex.compile(r"(?:到|至|为)$")
+_PLAN_PAREN = regex.compile(r"(?:规划|计划|方案|纲要|意见|办法)[(（]$")
+_SHORT_SENTENCE = regex.compile(r"[^，,；;。\n]{0,30}。")
+_COLON_LIST = regex.compile(r"[:：][^。！？!?\n]{0,400}$")
+_LINE_END = regex.compile(r"[。\n]\s*$")
 _LEAD_PUNCT = " \t\u3000,，、:：;；()（）“”\"'‘’「」"
+_TAIL_PUNCT = _LEAD_PUNCT + "的"
+_CUT_PUNCT = "，,；;：:"
+"""the subject of a clause starts after the last of these"""
+_CUT_PUNCT_RX = regex.compile("[" + _CUT_PUNCT + "]")
 
 
 @dataclass
@@ -69,6 +83,45 @@ def _pairs(words: list[str]) -> list[tuple[str, str]]:
     return sorted(out, key=lambda kv: -len(kv[0]))
 
 
+class _Lexicon:
+    """Words found by length (longest first) and by their first and last characters: one
+    slice and one set probe per length instead of a scan over the words."""
+
+    __slots__ = ("by_length", "first", "last")
+
+    def __init__(self, words) -> None:
+        words = [w for w in words if w]
+        lengths = sorted({len(w) for w in words}, reverse=True)
+        self.by_length = [(n, frozenset(w for w in words if len(w) == n)) for n in lengths]
+        self.first = frozenset(w[0] for w in words)
+        self.last = frozenset(w[-1] for w in words)
+
+    def prefix(self, text: str, start: int, end: int, proper: bool = False) -> int:
+        """The length of the longest word ``text[start:end]`` starts with (and, if ``proper``,
+        is longer than), else 0."""
+        if start >= end or text[start] not in self.first:
+            return 0
+        room = end - start
+        for n, words in self.by_length:
+            if (n < room or n == room and not proper) and text[start:start + n] in words:
+                return n
+        return 0
+
+    def suffix(self, text: str) -> int:
+        """The length of the longest word ``text`` ends with, else 0."""
+        if not text or text[-1] not in self.last:
+            return 0
+        size = len(text)
+        for n, words in self.by_length:
+            if n <= size and text[size - n:] in words:
+                return n
+        return 0
+
+
+_GROWTH_PARTICLES = "了到至"
+"""after a growth word, before the number (增长了5%, 提高到80%)"""
+
+
 class QuantityReader:
     """Reads quantity mentions in a sentence (shared by the targets extractor and its tests)."""
 
@@ -78,19 +131,38 @@ class QuantityReader:
         self.finder = NumberFinder(patterns)
         self.level_verbs = _pairs(w("level_verbs"))
         self.after_qualifiers = _pairs(w("after_qualifiers"))
+        self._after_words = _Lexicon(k for k, _ in self.after_qualifiers)
+        self._after_qualifier: dict[str, str] = {}
+        for k, v in self.after_qualifiers:
+            self._after_qualifier.setdefault(k, v)
         self.growth_words = sorted(w("growth_words"), key=len, reverse=True)
         self.decrease_words = set(w("decrease_words"))
         self.share_words = w("share_words")
         self.future_cues = w("future_cues")
         self.past_cues = w("past_cues")
+        # "does the text hold one of the cues": one scan each
+        self.future_cue = regex.compile(alt(self.future_cues))
+        self.past_cue = regex.compile(alt(self.past_cues))
         rules = {r.id: patterns.compile_rule(r) for r in patterns.rules("quantities")}
         self.goal_heading = rules["goal_heading"]
         self.imperative = rules["imperative"]
         self.base_heading = rules["base_heading"]
+        self._rx_time_prefix = rules["time_prefix"]
+        self._rx_comparison_tail = rules["comparison_tail"]
+        self._rx_scale_goal_tail = rules["scale_goal_tail"]
+        self._rx_scale_move_tail = rules["scale_move_tail"]
+        self._rx_share_scope_head = rules["share_scope_head"]
+        self._rx_share_scope_approx = rules["share_scope_approx"]
+        self._rx_share_scope_tail = rules["share_scope_tail"]
+        self._rx_share_of_scope = rules["share_of_scope"]
+        self._rx_multiple_base_time = rules["multiple_base_time"]
         self.prefix_stop = sorted(w("indicator_prefix_stop"), key=len, reverse=True)
         self.suffix_stop = sorted(w("indicator_suffix_stop"), key=len, reverse=True)
         self.not_indicators = set(w("not_indicators"))
         self.cut_after = sorted(w("indicator_cut_after"), key=len, reverse=True)
+        self._prefix_words = _Lexicon(self.prefix_stop)
+        self._suffix_words = _Lexicon(self.suffix_stop)
+        self._cut_any = regex.compile(alt(self.cut_after))
         self._coordination = regex.compile(
             "(?P<resp>" + alt(w("respectively")) + ")|(?<!平)(?P<each>" + alt(w("each")) + ")(?=["
             + "".join(w("each_verbs")) + "])")
@@ -112,21 +184,33 @@ class QuantityReader:
         self._decision_before = regex.compile("(?:" + alt(w("decision_verbs")) + ")了?[^，,。；;]{0,12}$")
         self._decision_after = regex.compile("[^，,。；;]{0,16}?的?(?:" + alt(w("decision_objects")) + ")")
         self.frequency_words = set(w("frequency_words"))
-        self._verb_tail = regex.compile("(?:" + alt(k for k, _ in self.level_verbs) + ")$")
-        self._growth_tail = regex.compile("(?:" + alt(self.growth_words) + ")(?:了|到|至)?$")
+        # the verb (growth word) a text ends with: the longest one
+        self._verb_words = _Lexicon(k for k, _ in self.level_verbs)
+        self._verb_qualifier: dict[str, str] = {}
+        for k, v in self.level_verbs:
+            self._verb_qualifier.setdefault(k, v)
+        self._growth_lexicon = _Lexicon(self.growth_words)
+        self._cut_after_tuple = tuple(self.cut_after)
 
     # -- one clause -----------------------------------------------------------------
     def read_clause(self, text: str, cs: int, ce: int, previous: str | None,
                     mentions: list[QuantityMention] | None = None) -> list[_Reading]:
         """Read the quantities of ``text[cs:ce]``; ``mentions`` are the document's (found once)."""
-        out: list[_Reading] = []
-        before_clause = previous
         if mentions is None:
             mentions = self.finder.find(text, cs, ce)
         else:
             lo = bisect.bisect_left(mentions, cs, key=lambda q: q.start)
             hi = bisect.bisect_left(mentions, ce, key=lambda q: q.start)
             mentions = [q for q in mentions[lo:hi] if q.end <= ce]
+        return self.read_mentions(text, cs, previous, mentions)
+
+    def read_mentions(self, text: str, cs: int, previous: str | None,
+                      mentions: list[QuantityMention]) -> list[_Reading]:
+        """Read ``mentions`` (the quantities of the clause starting at ``cs``, in order)."""
+        out: list[_Reading] = []
+        if not mentions:
+            return out
+        before_clause = previous
         left = cs
         for q in mentions:
             r = self._read(text, q, left, previous)
@@ -151,7 +235,7 @@ class QuantityReader:
         parts = [p for p in self._conjunction.split(subject) if p]
         if len(parts) < 2:
             return readings
-        parts[-1] = regex.sub(r"等[^、]{0,12}$", "", parts[-1]) or parts[-1]  # 外贸进出口等主要经济指标
+        parts[-1] = _ETC_TAIL.sub("", parts[-1]) or parts[-1]  # 外贸进出口等主要经济指标
         if len(parts[-1]) > len(parts[0]) + 1 and not parts[0].endswith(parts[-1][len(parts[0]):]):
             head = parts[-1][len(parts[0]):]  # 养老保险和医疗保险参保人数: the shared head 参保人数
             if len(parts[-1]) - len(head) == len(parts[0]):
@@ -166,8 +250,7 @@ class QuantityReader:
             return readings
         if m.group("each") and len(readings) == 1:
             out = []
-            share = regex.match(r"(?:均|都|各)占(?P<scope>[^0-9０-９%，,]{1,8}?)(?=[近约超不达]{0,2}[0-9])",
-                                text[m.start():first.q.start + 1]) if first.kind == "share" else None
+            share = _EACH_SHARE.match(text[m.start():first.q.start + 1]) if first.kind == "share" else None
             for p in parts:
                 if first.kind == "rank" and first.indicator and subject in first.indicator:
                     p = first.indicator.replace(subject, p)
@@ -183,7 +266,7 @@ class QuantityReader:
         # an enumeration (A增长7%、B增长9.5%) gives each item its own subject,
         # unless the items share one verb (A、B均达到 …: see _coordinate)
         k = text.rfind("、", left, q.start)
-        if k >= 0 and regex.search(r"\p{Han}", text[k + 1:q.start]) \
+        if k >= 0 and _HAN.search(text[k + 1:q.start]) \
                 and not self._coordination.search(text, k, q.start):
             seg_start = k + 1
         raw = text[seg_start:q.start]
@@ -191,20 +274,22 @@ class QuantityReader:
         body = raw.rstrip(_LEAD_PUNCT)
         # verbs and growth words right before the number
         for _ in range(3):
-            m = self._verb_tail.search(body)
-            if m:
-                verb = m.group()
-                for k_, v in self.level_verbs:
-                    if k_ == verb:
-                        if v != "eq" or qualifier == "eq":
-                            qualifier = v if v != "eq" else qualifier
-                        break
-                body = body[:m.start()]
+            n = self._verb_words.suffix(body)
+            if n:
+                v = self._verb_qualifier[body[-n:]]
+                if v != "eq" or qualifier == "eq":
+                    qualifier = v if v != "eq" else qualifier
+                body = body[:-n]
                 continue
-            m = self._growth_tail.search(body)
-            if m:
+            # a growth word, perhaps followed by 了 / 到 / 至: the longest such tail
+            n = self._growth_lexicon.suffix(body)
+            if body and body[-1] in _GROWTH_PARTICLES:
+                k = self._growth_lexicon.suffix(body[:-1])
+                if k:
+                    n = max(n, k + 1)
+            if n:
                 growth = True
-                body = body[:m.start()]
+                body = body[:-n]
                 continue
             break
         if q.kind_hint == "scale":
@@ -220,10 +305,9 @@ class QuantityReader:
             kind = "share"
         # qualifier written after the number
         end = q.end
-        for word, v in self.after_qualifiers:
-            if text.startswith(word, q.end):
-                qualifier, end = v, q.end + len(word)
-                break
+        n = self._after_words.prefix(text, end, len(text))
+        if n:
+            qualifier, end = self._after_qualifier[text[end:end + n]], end + n
         if q.more_than and qualifier == "eq":
             qualifier = "ge"
         if q.value_max is not None:
@@ -231,10 +315,10 @@ class QuantityReader:
         indicator, ind_start = self._indicator(body, seg_start)
         ind_span = (ind_start, ind_start + len(indicator)) if indicator and ind_start is not None else None
         if q.kind_hint == "scale":  # 千亿级核电装备产业集群 -> 核电装备产业集群规模
-            m = regex.match(r"级(?P<noun>(?:(?!和|与|及)[^，,。；;、：:\n“”0-9]){2,20})", text[q.end:q.end + 22])
+            m = _SCALE_NOUN.match(text[q.end:q.end + 22])
             if m:
-                noun = regex.sub(r"(?:的发展目标|发展目标|的目标|目标)$", "", m.group("noun"))
-                noun = regex.sub(r"(?:迈进|迈开|发展|转变|跨越)$", "", noun)
+                noun = self._rx_scale_goal_tail.sub("", m.group("noun"))
+                noun = self._rx_scale_move_tail.sub("", noun)
                 if noun.startswith("规模"):  # 向万亿级规模迈进: the scale of the subject
                     indicator = f"{indicator or previous}规模" if (indicator or previous) else None
                 else:
@@ -252,17 +336,17 @@ class QuantityReader:
             indicator = self._rank_indicator(body, indicator, previous)
         elif kind == "share" and previous:
             # 占全市55%、全省近1/10: the previous subject's share of a scope
-            scope = regex.sub(r"^(?:占|约占|分别占)", "", body.strip(_LEAD_PUNCT))
-            scope = regex.sub(r"(?:近|约|超过|不到|达)$", "", scope)
-            scope = regex.sub(r"(?:比重|比例)(?:提高到|提升至|提高至|提升到|达到|达|为)?$", "", scope)
+            scope = self._rx_share_scope_head.sub("", body.strip(_LEAD_PUNCT))
+            scope = self._rx_share_scope_approx.sub("", scope)
+            scope = self._rx_share_scope_tail.sub("", scope)
             if scope in self.rank_scopes:
-                subject = regex.sub(r"占[^占]{1,12}比重$", "", previous)
+                subject = self._rx_share_of_scope.sub("", previous)
                 indicator = f"{subject}占{scope}比重"
         elif q.kind_hint == "multiple" and previous and (
-                base := regex.search(r"(?:^|[是为按])(?P<base>[^，,。；;是为按]{0,16})的$", body)):
+                base := _MULTIPLE_BASE.search(body)):
             # 是“十二五”末的2.2倍: a multiple of the subject then; 是全市增速的1.5倍: relative to a base
             named = base.group("base").strip(_LEAD_PUNCT)
-            if named and not regex.search(r"[0-9]{4}年|五”?末|五”?期|上年|去年|同期", named):
+            if named and not self._rx_multiple_base_time.search(named):
                 indicator = f"{previous}相当于{named}的倍数"
             else:
                 indicator = previous
@@ -275,7 +359,7 @@ class QuantityReader:
             m = self._noun_after.match(text, end)  # 构建15分钟公共文化服务网络
             if m:
                 indicator, end, ind_span, ind_start = m.group("noun") + measure, m.end(), None, q.start
-        if indicator in self.frequency_words or (indicator and indicator.endswith(tuple(self.cut_after))):
+        if indicator in self.frequency_words or (indicator and indicator.endswith(self._cut_after_tuple)):
             indicator, ind_span = None, None  # 每年 / 确立了打造: no measured thing on the left
         if not indicator and q.base_unit in ("元", "美元", None) and q.kind_hint != "rank":
             m = self._noun_of.match(text, end)  # 可实现每年70亿的销售额 -> 销售额
@@ -304,9 +388,9 @@ class QuantityReader:
 
     def _rank_indicator(self, body: str, indicator: str | None, previous: str | None) -> str | None:
         """居全市第1位 -> <subject>全市排名; 跻身全国高新区综合实力前30强 -> 全国高新区综合实力排名."""
-        named = regex.search(r"(?P<name>[^，,。；;]{2,30}?排名)(?=[^排]{0,10}$)", body[-40:])
+        named = _NAMED_RANKING.search(body[-40:])
         if named:  # 在全国生物医药园区综合竞争力排名中稳定保持前10位: the ranking is named
-            name, _ = self._indicator(regex.sub(r"^.{0,6}?在", "", named.group("name")), 0)
+            name, _ = self._indicator(_IN_HEAD.sub("", named.group("name")), 0)
             if name and len(name) > 3:
                 return name
         tail = body[-24:]
@@ -320,9 +404,9 @@ class QuantityReader:
         scope = scope.strip(_LEAD_PUNCT)
         subject, _ = self._indicator(subject_part, 0)
         if subject:  # 具体标准就是在全国评价中(进入前十位): the ranking is the one 在…中
-            subject = regex.sub(r"^.*在(?=[^在]{2,}$)", "", subject)
-            subject = regex.sub(r"(?<=..)中$", "", subject)
-        base = regex.sub(r"(?:占[^占]{1,12}比重|[^排]{0,12}排名)$", "", previous or "")
+            subject = _UP_TO_IN.sub("", subject)
+            subject = _IN_TAIL.sub("", subject)
+        base = _MEASURE_TAIL.sub("", previous or "")
         if subject in self.measure_subjects and base:
             subject = base + subject  # 占比均居全省开发区首位: the share of the thing before
         subject = subject or base
@@ -338,42 +422,43 @@ class QuantityReader:
             while s < e and body[s] in _LEAD_PUNCT:
                 s += 1
                 changed = True
-            m = _TIME_PREFIX.match(body, s, e)
+            m = self._rx_time_prefix.match(body, s, e)
             if m and m.end() > s:
                 s = m.end()
                 changed = True
                 continue
-            for w in self.prefix_stop:
-                if body.startswith(w, s, e) and e - s > len(w):
-                    s += len(w)
-                    changed = True
-                    break
-        cmp = _COMPARISON_TAIL.search(body, s, e)
+            n = self._prefix_words.prefix(body, s, e, proper=True)
+            if n:
+                s += n
+                changed = True
+        cmp = self._rx_comparison_tail.search(body, s, e)
         if cmp and cmp.start() > s + 1:
             e = cmp.start()  # 产业规模较2023年(翻一番): the comparison base is not the indicator
         changed = True
         while changed and s < e:
             changed = False
-            while e > s and body[e - 1] in _LEAD_PUNCT + "的":
+            while e > s and body[e - 1] in _TAIL_PUNCT:
                 e -= 1
                 changed = True
-            for w in self.suffix_stop:
-                if body.endswith(w, s, e) and e - s > len(w) and not (w == "均" and body[e - 2:e] == "平均"):
-                    e -= len(w)
-                    changed = True
-                    break
+            if e > s and body[e - 1] in self._suffix_words.last:
+                for n, words in self._suffix_words.by_length:  # longest first
+                    if e - s > n and body[e - n:e] in words and not (body[e - 2:e] == "平均" and n == 1):
+                        e -= n
+                        changed = True
+                        break
         text = body[s:e]
         # keep the clause subject, not the sentence's whole left side
         best = -1
-        for verb in self.cut_after:
-            k = text.rfind(verb)
-            if k >= 0 and regex.search(r"\p{Han}{2}", text[k + len(verb):]):
-                best = max(best, k + len(verb) - 1)
-        cut = max([text.rfind(c) for c in "，,；;：:"] + [best])
+        if self._cut_any.search(text):
+            for verb in self.cut_after:
+                k = text.rfind(verb)
+                if k >= 0 and _HAN2.search(text, k + len(verb)):
+                    best = max(best, k + len(verb) - 1)
+        cut = max(max(map(text.rfind, _CUT_PUNCT)), best) if _CUT_PUNCT_RX.search(text) else best
         if cut >= 0:
             s += cut + 1
             for _ in range(3):  # 力争|到2026年奇瑞年产销量: the time after the cut goes too
-                m = _TIME_PREFIX.match(body, s, e)
+                m = self._rx_time_prefix.match(body, s, e)
                 if not m or m.end() == s:
                     break
                 s = m.end()
@@ -384,7 +469,7 @@ class QuantityReader:
             s = e - 30
             text = body[s:e]
         text = text.strip(_LEAD_PUNCT)
-        if not text or text in self.not_indicators or not regex.search(r"\p{Han}{2}|[A-Z]{2,}", text):
+        if not text or text in self.not_indicators or not _WORDLIKE.search(text):
             return None, None
         return text, base + s
 
@@ -393,7 +478,7 @@ class QuantityReader:
         for a, b in zip(readings, readings[1:]):
             between = text[a.q.end:b.q.start]
             lead = text[max(0, a.q.start - 12):a.q.start]
-            if regex.search(r"[由从](?:[^，,。；]{0,12})$", lead) and regex.search(r"(?:到|至|为)$", between) \
+            if _FROM_TAIL.search(lead) and _TO_TAIL.search(between) \
                     and (a.q.base_unit == b.q.base_unit):
                 b.baseline = a
                 b.indicator = b.indicator or a.indicator
@@ -404,7 +489,7 @@ _TITLE = regex.compile(r"《[^《》\n]{0,80}》")
 
 
 def _without_titles(text: str) -> str:
-    return _TITLE.sub("", text)
+    return _TITLE.sub("", text) if "《" in text else text
 
 
 def _dominant_year(times, doc_year: int | None) -> int | None:
@@ -423,7 +508,7 @@ def _names_a_document(text: str, ss: int, t) -> bool:
     left = text[max(ss, t.start - 80):t.start]  # a title is short: look 80 characters back
     if left.count("《") > left.count("》"):
         return True
-    return bool(regex.search(r"(?:规划|计划|方案|纲要|意见|办法)[(（]$", left))
+    return bool(_PLAN_PAREN.search(left))
 
 
 _COMPARISON_LEADS = ("是", "比", "较", "与", "同")
@@ -439,7 +524,9 @@ class _Context:
         self.text = doc.text
         self.times = sorted(doc.time_expressions or [], key=lambda t: t.start)
         self.starts = [t.start for t in self.times]
-        self.newlines = [m.start() for m in regex.finditer("\n", self.text)]
+        # where each line break stands: the running sum of (line length + 1), less one
+        self.newlines = list(map((-1).__add__, itertools.accumulate(
+            map((1).__add__, map(len, self.text.split("\n")[:-1])))))
         self.doc_year = doc.doc_date.year if doc.doc_date else None
         self.plan = doc.meta.get("plan_period")
         self.dominant = _dominant_year(self.times, self.doc_year)
@@ -451,6 +538,7 @@ class _Context:
         self.mark_starts = [m.start for m in self.marks]
         self._section_cache: dict[tuple[int, int], object] = {}
         self._heading_cache: dict[int, int | None] = {}
+        self._heading_kinds: dict[int, tuple[bool, bool]] = {}
         self.ss = self.se = 0
         self.goal_sentence = False
         self.para_fallback = None
@@ -503,10 +591,10 @@ class _Context:
                 continue
             lead = text[para_start:t.start]
             # 到2025年，… opens the paragraph, or follows its heading (（一）近期目标。力争3-5年，…)
-            opens = len(lead) <= 3 or bool(regex.fullmatch(r"[^，,；;。\n]{0,30}。", lead[-32:])) and \
+            opens = len(lead) <= 3 or bool(_SHORT_SENTENCE.fullmatch(lead[-32:])) and \
                 len(lead) <= 32
             # 今年…主要预期目标是：A；B；C — a list introduced by a colon after the time
-            intro = regex.search(r"[:：][^。！？!?\n]{0,400}$", text[t.end:ss][-401:])
+            intro = _COLON_LIST.search(text[t.end:ss][-401:])
             return t if opens or intro else None
         return None
 
@@ -545,9 +633,20 @@ class _Context:
             j += 1
             if t.is_deadline and not t.relative:
                 lead = self.text[max(m.start, t.start - 2):t.start]
-                if t.start - m.start <= 40 or regex.search(r"[。\n]\s*$", lead) or lead == "":
+                if t.start - m.start <= 40 or _LINE_END.search(lead) or lead == "":
                     return t
         return None
+
+    def heading_kinds(self, pos: int, goal, base) -> tuple[bool, bool]:
+        """Is ``pos`` under a heading of goals (``goal`` matches it), of a review (``base``)?"""
+        # the heading path depends only on the last heading at or before pos: one bisect
+        i = bisect.bisect_right(self.mark_starts, pos) - 1
+        got = self._heading_kinds.get(i)
+        if got is None:
+            path = self.doc.section_at(pos)
+            got = (any(goal.search(h) for h in path), any(base.search(h) for h in path))
+            self._heading_kinds[i] = got
+        return got
 
     def heading_year(self, pos: int) -> int | None:
         """一、2021年工作回顾: the year the enclosing heading names."""
@@ -591,6 +690,7 @@ class QuantityExtractor:
 
     def __init__(self, patterns: PatternSet) -> None:
         self.reader = QuantityReader(patterns)
+        self._unit_kinds = {u: str(info.get("kind")) for u, info in self.reader.finder.unit_info.items()}
 
     def __call__(self, doc: Doc) -> None:
         targets = doc.records.setdefault("targets", [])
@@ -598,23 +698,42 @@ class QuantityExtractor:
         if doc.time_expressions is None:  # the deadlines extractor is switched off
             doc.time_expressions = find_time_expressions(doc)
         ctx = _Context(doc)
-        mentions = self.reader.finder.find(doc.text)
+        text = doc.text
+        mentions = self.reader.finder.find(text)
+        starts = [q.start for q in mentions]
         skip = doc.table_ranges
-        for ss, se in doc.sentences:
+        read = self.reader.read_mentions
+        sentences = doc.sentences
+        sentence_starts = [s for s, _ in sentences]
+        # visit only the sentences that hold a quantity: from each mention to its sentence
+        lo, n = 0, len(mentions)
+        while lo < n:
+            j = bisect.bisect_right(sentence_starts, starts[lo]) - 1
+            if j < 0 or starts[lo] >= sentences[j][1]:  # between sentences (in their breaks)
+                lo += 1
+                continue
+            ss, se = sentences[j]
+            hi = bisect.bisect_left(starts, se, lo)
+            a = lo
+            lo = hi
             if any(ts <= ss < te for ts, te in skip):
                 continue
             ctx.sentence(ss, se)
             previous = None
-            for cs, ce in clauses(doc.text, ss, se):
-                for r in self.reader.read_clause(doc.text, cs, ce, previous, mentions):
+            for cs, ce in clauses(text, ss, se):
+                b = bisect.bisect_left(starts, ce, a, hi)
+                if a == b:
+                    continue
+                clause_mentions = [q for q in mentions[a:b] if q.end <= ce and q.start >= cs]
+                a = b
+                for r in read(text, cs, previous, clause_mentions):
                     previous = r.indicator or previous
                     self._decide(ctx, r, cs, ce)
                     record = self._record(doc, r)
                     if record is not None:
                         (targets if isinstance(record, Target) else statistics).append(record)
         finder = self.reader.finder
-        kinds = {u: str(info.get("kind")) for u, info in finder.unit_info.items()}
-        table_targets, table_statistics = table_records(doc, kinds, finder.magnitudes, self.name)
+        table_targets, table_statistics = table_records(doc, self._unit_kinds, finder.magnitudes, self.name)
         targets.extend(table_targets)
         statistics.extend(table_statistics)
 
@@ -634,46 +753,64 @@ class QuantityExtractor:
         bound = ctx.binding(r)
         if bound is None:
             bound = ctx.section_deadline(r.q.start)
-        window = _without_titles(text[max(ss, r.q.start - 120):r.end])  # 《…计划》 is a name
-        imperative = bool(rd.imperative.search(text, max(0, ss - 1), min(ss + 4, r.q.start)))
-        future = any(c in window for c in rd.future_cues) or ctx.goal_sentence or imperative
-        past = any(c in text[max(ss, r.q.start - 40):r.q.start] for c in rd.past_cues) \
-            or "了" in text[max(ss, r.q.start - 6):r.q.start]
-        path = ctx.doc.section_at(r.q.start)
-        in_goals = any(rd.goal_heading.search(h) for h in path)
-        in_base = any(rd.base_heading.search(h) for h in path)
-        # a time stated in an earlier clause does not outweigh this clause's own 将 / 预计
-        own = _without_titles(text[max(clause_start, r.q.start - 120):min(clause_end, r.end + 40)])
-        own_future = any(c in own for c in rd.future_cues) or bool(rd.imperative.search(own[:4]))
-        if bound is not None and bound.start < clause_start and own_future and not bound.is_deadline:
+        start = r.q.start
+        # the cues below are looked at only by the branches that need them (each once)
+        window_: list[str] = []
+
+        def window() -> str:
+            if not window_:
+                window_.append(_without_titles(text[max(ss, start - 120):r.end]))  # 《…计划》 is a name
+            return window_[0]
+
+        imperative = bool(rd.imperative.search(text, max(0, ss - 1), min(ss + 4, start)))
+
+        def future() -> bool:
+            return ctx.goal_sentence or imperative or rd.future_cue.search(window()) is not None
+
+        def past() -> bool:
+            return rd.past_cue.search(text, max(ss, start - 40), start) is not None \
+                or "了" in text[max(ss, start - 6):start]
+
+        def strong() -> bool:
+            return imperative or "力争" in window() or "目标" in window()
+
+        in_goals, in_base = ctx.heading_kinds(start, rd.goal_heading, rd.base_heading)
+        own_future_: list[bool] = []
+
+        def own_future() -> bool:
+            # a time stated in an earlier clause does not outweigh this clause's own 将 / 预计
+            if not own_future_:
+                own = _without_titles(text[max(clause_start, start - 120):min(clause_end, r.end + 40)])
+                own_future_.append(rd.future_cue.search(own) is not None or bool(rd.imperative.search(own[:4])))
+            return own_future_[0]
+
+        if bound is not None and bound.start < clause_start and not bound.is_deadline and own_future():
             bound = None
-        strong = "力争" in window or "目标" in window or imperative
         now = ctx.now
         year = bound.due_year if bound is not None else None
         if bound is not None and year is not None and now is not None and year < now \
-                and rd._decision.search(text, bound.end, r.q.start):
+                and rd._decision.search(text, bound.end, start):
             bound, year = None, None  # 2018年提出…的目标: when the goal was set, not when it is due
             r.is_target = True
         elif bound is not None and year is not None and now is not None and year != now:
             r.is_target = year > now
         elif bound is not None:
-            r.is_target = bound.is_deadline or (future and not past)
-        elif rd._decision_before.search(text, max(ss, r.q.start - 16), r.q.start) \
+            r.is_target = bound.is_deadline or (future() and not past())
+        elif rd._decision_before.search(text, max(ss, start - 16), start) \
                 and rd._decision_after.match(text, r.end):
             r.is_target = True  # 确立了打造42平方公里新城的思路: a plan it set
-        elif own_future and not in_base and not any(
-                c in text[clause_start:r.q.start] for c in rd.past_cues):
+        elif own_future() and not in_base and not rd.past_cue.search(text, clause_start, start):
             r.is_target = True  # 二期项目投产后将形成年产…: this clause speaks of the future
         elif in_base:
             r.is_target = False
         elif in_goals:
-            r.is_target = not past
-        elif past and not strong:
+            r.is_target = not past()
+        elif past() and not strong():
             r.is_target = False
         elif ctx.plan is not None and ctx.in_plan_period:
             r.is_target = True  # in a plan, a figure outside its review is one of its goals
         else:
-            r.is_target = own_future or (future and (ctx.plan is not None or strong or "到20" in window))
+            r.is_target = own_future() or (future() and (ctx.plan is not None or strong() or "到20" in window()))
         if r.is_target and r.indicator and r.indicator.endswith(rd.descriptive) \
                 and not (bound is not None and bound.is_deadline and now is not None and (year or 0) > now):
             r.is_target = False  # 项目总投资93.7亿元: the size of a project, a fact about it

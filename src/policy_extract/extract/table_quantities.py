@@ -17,7 +17,8 @@ from ..tables import IndicatorRow, TableValue, indicator_rows
 _GROWTH_HINTS = ("增速", "增长率", "增幅", "增长")
 
 
-def _kind(row: IndicatorRow, value: TableValue, unit: str | None, kind_of_unit: dict[str, str]) -> str:
+def _kind(row: IndicatorRow, value: TableValue, unit: str | None, kind_of_unit: list[tuple[str, str]]) -> str:
+    """``kind_of_unit``: the (unit, kind) pairs whose kind is count or multiple, in table order."""
     if value.role == "growth":
         return "growth_rate"
     if unit in ("%", "‰") and any(h in row.indicator for h in _GROWTH_HINTS):
@@ -25,8 +26,8 @@ def _kind(row: IndicatorRow, value: TableValue, unit: str | None, kind_of_unit: 
     if value.role == "share" or unit in ("%", "‰"):
         return "share"
     if unit:
-        for written, kind in kind_of_unit.items():
-            if unit.endswith(written) and kind in ("count", "multiple"):
+        for written, kind in kind_of_unit:
+            if unit.endswith(written):
                 return kind
     return "level"
 
@@ -47,8 +48,11 @@ def table_records(doc: Doc, kind_of_unit: dict[str, str], magnitudes: dict[str, 
     outline = doc.outline
     if outline is None:
         return targets, statistics
+    counters = [(w, k) for w, k in kind_of_unit.items() if k in ("count", "multiple")]
+    by_length = sorted(magnitudes, key=len, reverse=True)
     for table in outline.tables:
         for row in indicator_rows(doc, table):
+            located = None
             for value in row.values:
                 if value.value is None:
                     if value.is_target and value.text and value.text.strip("-— ") and value.text.strip() != "--":
@@ -59,9 +63,12 @@ def table_records(doc: Doc, kind_of_unit: dict[str, str], magnitudes: dict[str, 
                 unit = value.unit or (None if value.role == "growth" else row.unit)
                 if value.role == "growth" or (value.role == "share" and not value.unit):
                     unit = "%"
-                base_unit, magnitude = _base(unit, magnitudes)
+                base_unit, magnitude = _base(unit, magnitudes, by_length)
+                if located is None:  # the whole row is quoted: located once for its values
+                    located = doc.located(row.start, row.end)
                 fields = dict(
-                    **doc.located(row.start, row.end),
+                    located,
+                    section=list(located["section"]),
                     extractor=extractor,
                     indicator=_indicator(row, value),
                     value=to_float(value.value),
@@ -70,7 +77,7 @@ def table_records(doc: Doc, kind_of_unit: dict[str, str], magnitudes: dict[str, 
                     base_value=to_float(value.value * magnitude),
                     base_unit=base_unit,
                     year=value.year if value.year and 1900 <= value.year <= 2100 else None,
-                    kind=_kind(row, value, unit, kind_of_unit),
+                    kind=_kind(row, value, unit, counters),
                     qualifier=value.qualifier if value.qualifier in ("eq", "ge", "le", "approx", "range") else "eq",
                     attribute=row.attribute if row.attribute in ("预期性", "约束性") else None,
                     cumulative=value.cumulative,
@@ -89,10 +96,12 @@ def table_records(doc: Doc, kind_of_unit: dict[str, str], magnitudes: dict[str, 
     return targets, statistics
 
 
-def _base(unit: str | None, magnitudes: dict[str, Decimal]) -> tuple[str | None, Decimal]:
+def _base(unit: str | None, magnitudes: dict[str, Decimal],
+          by_length: list[str]) -> tuple[str | None, Decimal]:
+    """``by_length``: the magnitude words, longest first."""
     if not unit:
         return None, Decimal(1)
-    for word in sorted(magnitudes, key=len, reverse=True):
+    for word in by_length:
         if unit.startswith(word) and len(unit) > len(word):
             return unit[len(word):], magnitudes[word]
     return unit, Decimal(1)
