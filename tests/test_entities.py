@@ -177,3 +177,23 @@ def test_short_form_inside_a_longer_word_is_no_mention():
     text = "华新集团有限公司总部落户。弘扬中华新时代精神。"
     ents = [e for e in PIPE(text).entities if e.label == "enterprise"]
     assert [[m.text for m in e.mentions] for e in ents] == [["华新集团有限公司"]]
+
+
+def test_name_start_memo_gives_the_fresh_answer():
+    """name_start keeps its answer per window string; the same window at other places, after
+    other left contexts (a stop character, a bracket, a verb), must give what a fresh call
+    gives."""
+    text = ("依托济南高新区建设。促进济南高新区发展，高新区在全国排名上升。"
+            "中法（武汉）生态示范城合作区与中法（武汉）生态示范城合作区相邻。"
+            "浪潮集团和中国重汽集团合作，为浪潮集团、中国重汽集团服务。")
+    ext = next(e for e in Pipeline(extractors=["entities"]).extractors if e.name == "entities")
+    doc = Pipeline(extractors=["entities"]).make_doc(text)
+    hits = [(m, m + len(suffix), suffix) for suffix in ("高新区", "合作区", "集团")
+            for m in range(len(doc.text)) if doc.text.startswith(suffix, m)]
+    first = []
+    for ms, me, suffix in hits:  # a memo filled as it goes ...
+        first.append(ext.bounds.name_start(doc, 0, ms, company=suffix == "集团", suffix=suffix, suffix_end=me))
+    for (ms, me, suffix), got in zip(hits, first):  # ... agrees with an empty one at each hit
+        ext.bounds._starts.clear()
+        assert ext.bounds.name_start(doc, 0, ms, company=suffix == "集团", suffix=suffix,
+                                     suffix_end=me) == got

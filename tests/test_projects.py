@@ -121,3 +121,41 @@ def test_prose_matches_start_at_a_prj_first_character():
             starts = [m.start() for m in rx.finditer(example)]
             assert starts, (rule.id, example)
             assert all(first.match(example, s) for s in starts), (rule.id, example)
+
+
+def test_prose_search_from_the_first_prj_first_character_finds_what_a_full_search_finds():
+    """Prose rules are searched from the sentence's first `prj_first` character on; on the
+    project's corpora that gives the very matches a search of the whole sentence gives."""
+    from pathlib import Path
+
+    from policy_extract.extract.projects import ProjectExtractor, _finditer
+
+    ex = ProjectExtractor(PIPE.patterns)
+    folder = Path(__file__).resolve().parents[1] / "corpora" / "texts"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))] + [COLUMN]
+    for raw in texts:
+        doc = PIPE.make_doc(raw)
+        searched = set()
+        for s, e, starts in ex._sentences(doc):
+            searched.add((s, e))
+            for rx in (ex.enum_rx, ex.named_rx):
+                assert ([m.span() for m in _finditer(rx, doc.text, s, e, starts)]
+                        == [m.span() for m in rx.finditer(doc.text, s, e)])
+        for s, e in doc.sentences:  # the sentences skipped have no match at all
+            if (s, e) not in searched:
+                assert not list(ex.enum_rx.finditer(doc.text, s, e))
+                assert not list(ex.named_rx.finditer(doc.text, s, e))
+
+
+def test_records_are_located_as_the_doc_locates_them():
+    from policy_extract.extract.projects import _Locator
+
+    doc = PIPE.make_doc(COLUMN + "一、实施光谷科创大走廊工程。\n")
+    from policy_extract.structure import structure
+    structure(doc)
+    located = _Locator(doc)
+    for start, end in [(0, 3), (10, 20), (len(COLUMN) - 5, len(COLUMN) + 4), (len(COLUMN) + 2, len(COLUMN) + 12)]:
+        want = doc.located(start, end)
+        got = located(start, end)
+        assert (got["span"]["start"], got["span"]["end"]) == (want["span"].start, want["span"].end)
+        assert got["quote"] == want["quote"] and got["section"] == want["section"]

@@ -287,3 +287,67 @@ def test_dev_corpus_deadlines_f1_floor(shared_dev):
         tp, gold, pred = tp + res["tp"], gold + res["gold"], pred + res["pred"]
     p, r, f1 = score.prf(tp, gold, pred)
     assert f1 >= 0.95, (p, r, f1)
+
+
+# ---------------------------------------------------------------- anchored rules (speed, same matches)
+def _texts_for_rule_equality() -> list[str]:
+    from pathlib import Path
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(
+        (Path(__file__).resolve().parents[1] / "corpora" / "texts").glob("*.txt"))]
+    texts += [PIPE.make_doc(t).text for t in texts]  # normalised, as the extractor reads them
+    for rule in PIPE.patterns.rules("time"):
+        texts += rule.examples + rule.counterexamples
+    texts += [
+        "力争用3-5年左右时间，到2027年底前，今年上半年、明年一季度、年底前完成；前三季度增长5%。",
+        "三到五年内、6个月以内、十二个月、2025年内、本年度、上年度、年内、今年年底、截至年底、到年底",
+        "连续两年、过去一年、近20年、5年以上、三年行动计划、第二年、2020—2025年、(2024—2028)",
+        "年年年年年年年年年年年年年年年年年年年年年年年年年年年年年年年年年年",
+        "今后一个时期、未来一段时间、今后一段时期、今后五年、未来三年、今后",
+        "2025年" * 30 + "三" * 40 + "年" + "1-" * 20 + "月",
+    ]
+    rng = random.Random(11)
+    alphabet = "0123456789年月日底末前内之以来到至力争通过用今明去本上下半季度个十一二两三四五六〇“”-—～，。期间时段阶左右后未 "
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(3000)]
+    return texts
+
+
+@pytest.mark.parametrize("rule_id", [r.id for r in PIPE.patterns.rules("time") if "anchor" in r.data])
+def test_an_anchored_rule_finds_exactly_what_a_full_scan_finds(rule_id):
+    """Rules with an `anchor` are only tried in the `anchor_within` characters in front of one of
+    its words; that must give the very matches (and groups) a scan of the whole text gives."""
+    from policy_extract.extract import time as T
+
+    grammar = T._grammar(PIPE.patterns)
+    rule = next(r for r, y in zip(grammar.rules, PIPE.patterns.rules("time")) if y.id == rule_id)
+    assert rule.anchors, f"{rule_id}: the window cannot be bounded (see _reach), the anchor is unused"
+    for text in _texts_for_rule_equality():
+        full = [(m.span(), m.groupdict()) for m in rule.rx.finditer(text) if m.end() > m.start()]
+        at = sorted({i for w in rule.anchors for i in T._positions(text, w)})
+        assert [(m.span(), m.groupdict()) for m in T._windowed(rule, text, at)] == full, (rule_id, text[:80])
+
+
+def test_a_first_character_lookahead_changes_no_match():
+    """`t_calendar_first` in front of a rule only lets the search skip: same matches without it."""
+    pats = PIPE.patterns
+    rules = [r for r in pats.rules("time") if "{t_calendar_first}" in r.pattern]
+    assert rules
+    texts = _texts_for_rule_equality()
+    for rule in rules:
+        with_lead = pats.compile_rule(rule)
+        without = regex.compile(pats.expand(rule.pattern.replace("(?={t_calendar_first})", "")))
+        for text in texts:
+            assert ([(m.span(), m.groupdict()) for m in with_lead.finditer(text)]
+                    == [(m.span(), m.groupdict()) for m in without.finditer(text)]), (rule.id, text[:80])
+
+
+def test_a_bad_anchor_is_an_error_naming_the_rule(tmp_path):
+    from policy_extract.errors import PatternError
+    from policy_extract.extract.time import TimeGrammar
+    from policy_extract.patterns import load_patterns
+
+    (tmp_path / "time.yaml").write_text(
+        "description: test\nrules:\n  - id: duration\n    pattern: '[0-9]年'\n"
+        "    data: {kind: duration, anchor: 年, anchor_within: -1}\n", encoding="utf-8")
+    with pytest.raises(PatternError, match="duration"):
+        TimeGrammar(load_patterns([tmp_path]))

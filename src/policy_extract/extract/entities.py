@@ -110,6 +110,7 @@ class Boundaries:
         self.company_barrier = regex.compile(
             f"(?:{_alt(patterns, [x for x in legal if len(x) >= 4])})")
         self._cache: dict[str, list] = {}
+        self._starts: dict[tuple, int] = {}  # name_start's answer per window (see there)
 
     def tokens(self, doc: Doc, start: int, end: int) -> list:
         """Tokens of ``text[start:end]``, cached by their text across documents (names and
@@ -198,15 +199,37 @@ class Boundaries:
                    suffix: str = "", suffix_end: int | None = None) -> int:
         """Where the name whose suffix starts at ``suffix_start`` begins. Company names keep
         words such as 投资, 管理 and are not cut by part of speech (they are mostly unknown
-        words to a segmenter)."""
+        words to a segmenter).
+
+        The answer depends only on the window ``text[limit:suffix_end]`` (the run of name
+        characters before the suffix, or the whole 24-character window where it holds a
+        bracket), so it is kept per window string in a bounded table: names recur
+        (济南高新区 80 times in one plan)."""
         text = doc.text
-        j = suffix_start
         limit = max(floor, suffix_start - _MAX_PREFIX)
+        run = self.name_run.match(text, limit, suffix_start).start() if limit < suffix_start else suffix_start
+        window = text[run:suffix_start]
+        bracket = "(" in window or ")" in window or "（" in window or "）" in window
+        if bracket:
+            run = limit  # a bracket in the run: the loop in _name_start reads it
+        end = suffix_end if suffix_end is not None else suffix_start
+        key = (text[run:end], suffix_start - run, suffix_end is None, company, suffix, doc.segmenter is None)
+        hit = self._starts.get(key)
+        if hit is None:
+            if len(self._starts) >= 50_000:
+                self._starts.clear()
+            hit = self._starts[key] = self._name_start(doc, run, suffix_start, company, suffix,
+                                                       suffix_end, bracket) - run
+        return run + hit
+
+    def _name_start(self, doc: Doc, limit: int, suffix_start: int, company: bool,
+                    suffix: str, suffix_end: int | None, bracket: bool) -> int:
+        """:meth:`name_start` for the window from ``limit``; without a bracket the window is
+        the run of name characters and starts the prefix (what the loop below finds)."""
+        text = doc.text
+        j = suffix_start if bracket else limit
         depth = 0
         stop_chars = self.stop_chars
-        run = self.name_run.match(text, limit, suffix_start).start() if limit < suffix_start else j
-        if not any(b in text[run:suffix_start] for b in "()（）"):
-            j = limit = run  # no bracket in the run: it starts the prefix, as the loop below finds
         while j > limit:
             ch = text[j - 1]
             ok = _NAME_CHARS.get(ch)
@@ -350,6 +373,8 @@ class EntityExtractor:
         self._gaz_forms: dict[str, str] | None = None
         self._constant_ac = None  # suffixes and gazetteer forms (built on first use)
         self._short_cache: dict[tuple[str, str, bool], list[str]] = {}
+        self._checked: dict[tuple[str, str, int], str | None] = {}  # _check's answers, bounded
+        self._keys: dict[tuple[str, str, bool], str] = {}  # _key per form (as _short_cache)
 
     # -- set-up ------------------------------------------------------------------------
     @staticmethod
@@ -382,6 +407,9 @@ class EntityExtractor:
             return out
         line_starts = [s for s, _ in lines]
         by_line: dict[int, list[tuple[int, int]]] = {}
+        checked = self._checked
+        if len(checked) >= 50_000:
+            checked.clear()
         for ms, me in _leftmost_longest_of(self._scan_constant(doc)):
             i = bisect.bisect_right(line_starts, ms) - 1
             if i >= 0 and me <= lines[i][1]:
@@ -406,7 +434,10 @@ class EntityExtractor:
                         continue
                 a = self.bounds.name_start(doc, s, ms, company=label == "enterprise",
                                           suffix=suffix, suffix_end=me)
-                c = self._check(text[a:me], label, ms - a)
+                key = (text[a:me], label, ms - a)  # _check is a pure function of these
+                c = checked.get(key, False)
+                if c is False:
+                    c = checked[key] = self._check(*key)
                 if c:
                     out.append(Candidate(c, label, me - len(c), me))
             for (rx, label, _), only in zip(self.shape_rules, shape_lines):
@@ -427,12 +458,18 @@ class EntityExtractor:
         suffixes: list[tuple[int, int]] = []
         gaz: list[tuple[str, int, int]] = []
         if auto is not None:
-            for last, (word, is_suffix, is_gaz) in auto.iter(doc.text):
-                n = len(word)
+            # the automaton holds the words reversed and reads the text backwards: it then
+            # branches on the words' last characters (114) instead of their first (250), and
+            # pyahocorasick's cost per character grows with that number (2x faster)
+            n_text = len(doc.text)
+            for last, (word, is_suffix, is_gaz) in auto.iter(doc.text[::-1]):
+                start = n_text - 1 - last
                 if is_suffix:
-                    suffixes.append((last + 1 - n, n))
+                    suffixes.append((start, len(word)))
                 if is_gaz:
-                    gaz.append((word, last + 1 - n, last + 1))
+                    gaz.append((word, start, start + len(word)))
+            suffixes.reverse()  # by start (the order does not matter to the callers)
+            gaz.reverse()
         doc.meta["_entity_gazetteer_hits"] = (len(doc.text), gaz)
         return suffixes
 
@@ -441,8 +478,8 @@ class EntityExtractor:
             gaz = self._gazetteer_forms()
             auto = ahocorasick.Automaton()
             for w in set(self.suffix_label) | set(gaz):
-                if w:
-                    auto.add_word(w, (w, w in self.suffix_label, w in gaz))
+                if w:  # reversed: see _scan_constant
+                    auto.add_word(w[::-1], (w, w in self.suffix_label, w in gaz))
             if len(auto):
                 auto.make_automaton()
             self._constant_ac = auto if len(auto) else False
@@ -566,9 +603,13 @@ class EntityExtractor:
         for a, b in sorted(spans):
             if b - a < 6:
                 continue
-            m = next(_leftmost_longest(place_ac, text, a + 2, min(b, a + 5 + 4)), None)
-            if m is None or m[0] - a > 4 or b - m[1] < 2:
+            # on a slice: pyahocorasick converts the whole string it is given, whatever the
+            # bounds (a cost that grows with the document)
+            lo = a + 2
+            m = next(_leftmost_longest(place_ac, text[lo:min(b, a + 5 + 4)], 0, 7), None)
+            if m is None or m[0] + lo - a > 4 or b - (m[1] + lo) < 2:
                 continue
+            m = (m[0] + lo, m[1] + lo)
             brand = text[a:m[0]]
             if brand in zone_words or brand in places or self.brand_stop.search(brand) or \
                     not _BRAND.fullmatch(brand) or \
@@ -758,10 +799,13 @@ class EntityExtractor:
         if not forms:
             return []
         auto = ahocorasick.Automaton()
-        for f in forms:
-            auto.add_word(f, f)
+        for f in forms:  # reversed, read backwards: fewer branches at the root (_scan_constant)
+            auto.add_word(f[::-1], f)
         auto.make_automaton()
-        return [(f, end + 1 - len(f), end + 1) for end, f in auto.iter(text)]
+        last = len(text) - 1
+        out = [(f, last - end, last - end + len(f)) for end, f in auto.iter(text[::-1])]
+        out.reverse()
+        return out
 
     def _key(self, text: str, label: str) -> str:
         if label == "enterprise":
@@ -783,46 +827,45 @@ class EntityExtractor:
             return c.text
         return quoted if len(quoted) == len(c.text) and quoted.strip() == quoted else c.text
 
-    @staticmethod
-    def _written(doc: Doc, c: Candidate, span) -> str:
-        """:meth:`_as_written` with the candidate's span already mapped."""
-        if isinstance(span, Exception):
-            return c.text
-        try:
-            quoted = doc.quote(span)
-        except Exception:  # noqa: BLE001 - as _as_written
-            return c.text
-        return quoted if len(quoted) == len(c.text) and quoted.strip() == quoted else c.text
-
     def _group(self, doc: Doc, found: list[Candidate]) -> list[Entity]:
         groups: dict[str, list[Candidate]] = {}
         seen: set[tuple[int, int, str]] = set()
+        keys = self._keys
+        if len(keys) >= 50_000:
+            keys.clear()
         for c in sorted(found, key=lambda c: (c.start, -c.end)):
             if (c.start, c.end, c.label) in seen:
                 continue
             seen.add((c.start, c.end, c.label))
-            groups.setdefault(self._key(c.text, c.label), []).append(c)
+            key = keys.get((c.text, c.label, self._segment is None))
+            if key is None:
+                key = keys[(c.text, c.label, self._segment is None)] = self._key(c.text, c.label)
+            groups.setdefault(key, []).append(c)
         out = []
+        source = doc.source
         for members in groups.values():
-            spans: list = []  # each member's Span, mapped once (or the error mapping raised)
-            for m in members:
-                try:
-                    spans.append(doc.span(m.start, m.end))
-                except Exception as exc:  # noqa: BLE001 - raised again below, as before
-                    spans.append(exc)
-            forms = list(dict.fromkeys(self._written(doc, m, sp) for m, sp in zip(members, spans)))
+            spans: list = []  # each member's Span, mapped once
+            mentions: list = []
+            forms: dict[str, None] = {}
+            try:
+                for m in members:
+                    sp = doc.span(m.start, m.end)
+                    quoted = source[sp.start:sp.end]
+                    spans.append(sp)
+                    mentions.append(Mention(text=quoted, span=sp))
+                    # the form as the caller wrote it where it maps character for character
+                    forms[quoted if len(quoted) == len(m.text) and quoted.strip() == quoted
+                          else m.text] = None
+            except ValueError:  # an offset that does not map back: skip the entity, keep the rest
+                continue
             canonical = max(forms, key=len)
             first = members[0]
             try:
-                for sp in spans:
-                    if isinstance(sp, Exception):
-                        raise sp
                 out.append(Entity(
                     text=canonical, label=first.label, aliases=[f for f in forms if f != canonical],
-                    mentions=[Mention(text=doc.quote(sp), span=sp) for sp in spans],
-                    extractor=self.name, span=spans[0], quote=doc.quote(spans[0]),
+                    mentions=mentions, extractor=self.name, span=spans[0], quote=mentions[0].text,
                     section=doc.section_at(first.start)))
-            except ValueError:  # an offset that does not map back: skip the entity, keep the rest
+            except ValueError:
                 continue
         out.sort(key=lambda e: e.span.start)
         return out

@@ -117,6 +117,9 @@ class _Words:
         inner = patterns.alternation(w("inner_triggers"))
         self.inner = regex.compile(f"(?:{inner})" if inner else r"(?!)")
         self.stop = set(w("name_stop_chars"))
+        stops = "".join(regex.escape(c) for c in sorted(self.stop) if len(c) == 1)
+        # the last stop character before a position, found in one call (a reverse search)
+        self.last_stop = regex.compile(f"[{stops}]" if stops else r"(?!)", regex.REVERSE)
         self.generic = set(w("generic_modifiers"))
         self.markers = tuple(w("phrase_markers"))
         self.generic_heads = set(w("generic_heads"))
@@ -151,6 +154,33 @@ class _Words:
         return text, start
 
 
+def _finditer(rx: regex.Pattern, text: str, s: int, e: int, starts: list[int] | None) -> list[regex.Match]:
+    """``rx.finditer(text, s, e)``'s matches when every one starts at one of ``starts``
+    (sorted positions in ``[s, e)``; None: anywhere): the search begins at the first of them."""
+    begin = s if not starts else max(s, starts[0])
+    return [m for m in rx.finditer(text, begin, e) if m.end() > m.start()]
+
+
+class _Locator:
+    """``doc.located`` for many records: the span and quote of each, and the section path
+    looked up once per heading (it only changes at a heading)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.mark_starts = [m.start for m in doc.section_marks]
+        self.sections: dict[int, list[str]] = {}
+
+    def __call__(self, start: int, end: int) -> dict[str, object]:
+        doc = self.doc
+        s, e = doc.offsets.to_original(start, end)
+        i = bisect.bisect_right(self.mark_starts, start)
+        section = self.sections.get(i)
+        if section is None:
+            section = self.sections[i] = doc.section_at(start)
+        # the Span is validated by the Project model itself (one validation, not two)
+        return {"span": {"start": s, "end": e}, "quote": doc.source[s:e], "section": section}
+
+
 def _quote_open(text: str, close_at: int, floor: int) -> int | None:
     """Position of the opening quote matching the closing quote at ``close_at``."""
     for j in range(close_at - 1, max(floor, close_at - 30) - 1, -1):
@@ -169,47 +199,66 @@ class ProjectExtractor:
         self.enum_rx = _rule(patterns, "projects", "enumeration_end")
         self.named_rx = _rule(patterns, "projects", "named_project")
         self.words = _Words(patterns)
-        # where a prose match can start (None: search every sentence)
+        # where a prose match can start (None: anywhere)
         self.first_rx = patterns.compile("{prj_first}") if "prj_first" in patterns.fragments else None
 
     def __call__(self, doc: Doc) -> None:
         out: list[Project] = doc.records.setdefault("projects", [])
+        located = _Locator(doc)
         blocks = column_blocks(doc)
         for block in blocks:
             for category, items in block.lists:
                 for it in items:
                     out.append(Project(name=it.text, category=category or None, column=block.label,
                                        zone=block.zone, components=components_of(it.text),
-                                       extractor=self.name, **doc.located(it.start, it.end)))
+                                       extractor=self.name, **located(it.start, it.end)))
         # blocks are disjoint and in text order: the one that may hold s is the last starting at or before it
         block_starts = [b.start for b in blocks]
         block_ends = [b.end for b in blocks]
         text = doc.text
-        firsts = None if self.first_rx is None else [m.start() for m in self.first_rx.finditer(text)]
         seen: set[tuple[int, int]] = set()
-        for s, e in doc.sentences:
+        for s, e, starts in self._sentences(doc):
             k = bisect.bisect_right(block_starts, s) - 1
             if k >= 0 and s < block_ends[k]:
                 continue
-            if firsts is not None:
-                i = bisect.bisect_left(firsts, s)
-                if i == len(firsts) or firsts[i] >= e:
-                    continue  # no match can start in this sentence
-            for name, ns, ne, category in self._prose(doc.text, s, e):
+            for name, ns, ne, category in self._prose(text, s, e, starts):
                 if (ns, ne) in seen:
                     continue
                 seen.add((ns, ne))
                 out.append(Project(name=name, category=category, components=components_of(name),
-                                   extractor=self.name, **doc.located(ns, ne)))
+                                   extractor=self.name, **located(ns, ne)))
+
+    def _sentences(self, doc: Doc) -> Iterator[tuple[int, int, list[int] | None]]:
+        """The sentences where a prose match may start, with the positions it may start at
+        (None: anywhere). Every match starts on a `prj_first` character (the fragment's
+        declaration, checked by the tests), so the other sentences and positions are skipped."""
+        sentences = doc.sentences
+        if self.first_rx is None:
+            for s, e in sentences:
+                yield s, e, None
+            return
+        firsts = [m.start() for m in self.first_rx.finditer(doc.text)]
+        sentence_starts = [s for s, _ in sentences]
+        i, n = 0, len(firsts)
+        while i < n:
+            k = bisect.bisect_right(sentence_starts, firsts[i]) - 1
+            if k < 0 or sentences[k][1] <= firsts[i]:
+                i += 1  # between sentences (a blank stretch)
+                continue
+            s, e = sentences[k]
+            j = bisect.bisect_left(firsts, e, i)
+            yield s, e, firsts[i:j]
+            i = j
 
     # -- prose -------------------------------------------------------------------------
-    def _prose(self, text: str, s: int, e: int) -> Iterator[tuple[str, int, int, str | None]]:
-        for m in self.enum_rx.finditer(text, s, e):
+    def _prose(self, text: str, s: int, e: int, starts: list[int] | None = None
+               ) -> Iterator[tuple[str, int, int, str | None]]:
+        for m in _finditer(self.enum_rx, text, s, e, starts):
             head = m.group("head")
             category = None if head in self.words.generic_heads else head
             for item, a, b in self._enumeration(text, self._clause_start(text, s, m.start()), m.start()):
                 yield item, a, b, category
-        for m in self.named_rx.finditer(text, s, e):
+        for m in _finditer(self.named_rx, text, s, e, starts):
             got = self._grow_left(text, s, m.start(), m.end())
             if got is None:
                 continue
@@ -231,10 +280,9 @@ class ProjectExtractor:
         """The name ending at ``end``: grown left to a stop character, then cut after the trigger
         verb that introduces it. Without such a verb (or a quoted name) there is no project."""
         w = self.words
-        j = suffix_at
         limit = max(floor, suffix_at - _WINDOW)
-        while j > limit and text[j - 1] not in w.stop:
-            j -= 1
+        stop = w.last_stop.search(text, limit, suffix_at)
+        j = stop.end() if stop else limit
         grown = text[j:end]
         name, a = w.after_inner(grown, j, keep=(end - suffix_at) + 2)
         triggered = a > j

@@ -17,6 +17,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import regex
+
 from ..document import Doc
 from ..errors import PatternError
 from ..numerals import parse_cn_int
@@ -113,25 +115,150 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def _width(items: Any) -> tuple[int, int] | None:
+    """(fewest, most) characters a parsed pattern (``re._parser``) reads from where it starts,
+    lookarounds counted as if they consumed (an upper bound); None when unbounded or unknown."""
+    lo = hi = 0
+    for op, av in items:
+        name = str(op)
+        if name in ("LITERAL", "NOT_LITERAL", "ANY", "IN", "CATEGORY"):
+            lo, hi = lo + 1, hi + 1
+            continue
+        if name == "AT":
+            hi += 1  # \b and the like peek at the next character
+            continue
+        if name == "BRANCH":
+            parts = [_width(b) for b in av[1]]
+        elif name == "SUBPATTERN":
+            parts = [_width(av[-1])]
+        elif name == "ATOMIC_GROUP":
+            parts = [_width(av)]
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, high, sub = av
+            w = _width(sub)
+            if w is None or high > 65535:
+                return None
+            parts = [(low * w[0], high * w[1])]
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            w = _width(av[1])
+            parts = None if w is None else [(0, w[1])]
+        elif name == "GROUPREF_EXISTS":
+            parts = [_width(av[1]), _width(av[2]) if av[2] is not None else (0, 0)]
+        else:
+            return None
+        if parts is None or any(w is None for w in parts):
+            return None
+        lo += min(w[0] for w in parts)
+        hi += max(w[1] for w in parts)
+    return lo, hi
+
+
+def _reach(rx: regex.Pattern) -> int | None:
+    """How far past its start a match attempt of ``rx`` may read; None when that is not known
+    (a repeat without bound, regex-module syntax ``re`` cannot parse, ignorecase)."""
+    if rx.flags & regex.IGNORECASE:
+        return None  # full case folding may match more characters than the pattern spells
+    try:
+        from re import _parser  # the standard library's own parser: widths of the pieces
+        w = _width(_parser.parse(rx.pattern))
+    except Exception:  # noqa: BLE001 - any failure just means "search the whole text"
+        return None
+    return None if w is None or w[0] == 0 else w[1] + 2  # (never an empty match)
+
+
+@dataclass
+class _Rule:
+    """One compiled rule; with anchors it is only tried in the windows in front of one."""
+
+    rx: regex.Pattern
+    data: dict[str, Any]
+    kind: str
+    anchors: tuple[str, ...] = ()
+    within: int = 0
+    reach: int = 0
+
+
+def _compile_rule(patterns: PatternSet, rule: Any) -> _Rule:
+    data = dict(rule.data)
+    rx = patterns.compile_rule(rule)
+    anchors, within = data.pop("anchor", None), data.pop("anchor_within", None)
+    out = _Rule(rx, data, str(data.get("kind", "")))
+    if anchors is None and within is None:
+        return out
+    if isinstance(anchors, str):
+        anchors = [anchors]
+    if (not isinstance(anchors, list) or not anchors or not all(isinstance(a, str) and a for a in anchors)
+            or not isinstance(within, int) or isinstance(within, bool) or within < 0):
+        raise PatternError(f"{_FILE}.yaml rule {rule.id!r}: `anchor` must be a list of words (one of "
+                           f"them in every match) and `anchor_within` a count >= 0")
+    reach = _reach(rx)
+    if reach is not None:  # else: the window cannot be bounded, search the whole text
+        out.anchors, out.within, out.reach = tuple(anchors), within, reach
+    return out
+
+
+def _positions(text: str, word: str) -> list[int]:
+    """Every start of ``word`` in ``text``, overlapping ones too."""
+    out = []
+    i = text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + 1)
+    return out
+
+
+def _windowed(rule: _Rule, text: str, anchors: list[int]) -> list[regex.Match]:
+    """Exactly ``rule.rx.finditer(text)``'s non-empty matches, trying only the starts within
+    ``rule.within`` characters in front of an anchor (``anchors``: sorted start positions).
+
+    Every match holds an anchor that far from its start (the rule's declaration, checked by
+    the tests against a full scan), so no other start can match; a search bounded at
+    ``hi + reach`` reads every character a match attempt starting at or before ``hi`` may
+    read, so it finds what the full scan finds there. Matches consume the text as
+    ``finditer`` does: the next search starts where the last match ended."""
+    out: list[regex.Match] = []
+    rx, within, reach, n = rule.rx, rule.within, rule.reach, len(text)
+    pos = 0
+    k, count = 0, len(anchors)
+    while k < count:
+        lo, hi = anchors[k] - within, anchors[k]
+        k += 1
+        while k < count and anchors[k] - within <= hi + 1:  # overlapping windows: one
+            hi = anchors[k]
+            k += 1
+        start = max(lo, pos, 0)
+        while start <= hi:
+            m = rx.search(text, start, min(n, hi + reach))
+            if m is None or m.start() > hi:
+                break
+            out.append(m)
+            pos = start = m.end()
+    return out
+
+
 def _check_first_chars(patterns: PatternSet) -> None:
     """``t_duration_first`` must hold the first character of every word of ``t_goal`` and
-    ``t_via`` and every digit of ``t_count`` (the duration rule only starts there)."""
+    ``t_via`` and every digit of ``t_count`` (the duration rule only starts there); and
+    ``t_calendar_first`` those of the words and digits a date or a month may start with."""
     frags = patterns.fragments
-    if "t_duration_first" not in frags:
-        return
-    first = patterns.compile(frags["t_duration_first"])
-    words = [w for k in ("t_goal", "t_via") for w in frags.get(k, "").split("|") if w]
-    missing = [w for w in words + list("0123456789一二两三四五六七八九十") if not first.match(w)]
-    if missing:
-        raise PatternError(f"time.yaml fragment t_duration_first misses the first character of "
-                           f"{missing}: add it, or durations starting there are not found")
+    for name, keys, chars in (("t_duration_first", ("t_goal", "t_via"), "0123456789一二两三四五六七八九十"),
+                              ("t_calendar_first", ("t_goal", "t_to", "t_asof", "t_rel_year"),
+                               "0123456789一二三四五六七八九十")):
+        if name not in frags:
+            continue
+        first = patterns.compile(frags[name])
+        words = [w for k in keys for w in frags.get(k, "").split("|") if w]
+        missing = [w for w in words + list(chars) if not first.match(w)]
+        if missing:
+            raise PatternError(f"time.yaml fragment {name} misses the first character of "
+                               f"{missing}: add it, or expressions starting there are not found")
 
 
 class TimeGrammar:
     """The compiled rules and word tables of ``time.yaml`` (built once per PatternSet)."""
 
     def __init__(self, patterns: PatternSet) -> None:
-        self.rules = [(patterns.compile_rule(r), r.data) for r in patterns.rules(_FILE)]
+        self.rules = [_compile_rule(patterns, r) for r in patterns.rules(_FILE)]
         _check_first_chars(patterns)
         words = patterns.file(_FILE).words
 
@@ -166,21 +293,31 @@ class TimeGrammar:
     def matches(self, text: str) -> list[_Match]:
         """Every rule's matches; where they overlap the longest wins (then the earlier rule)."""
         found = []
-        for order, (rx, data) in enumerate(self.rules):
-            for m in rx.finditer(text):
-                if m.end() > m.start():
-                    found.append(_Match(m.start(), m.end(), str(data.get("kind", "")), m.groupdict(),
-                                        data, order))
+        where: dict[tuple[str, ...], list[int]] = {}  # anchor words -> their sorted positions
+        for order, rule in enumerate(self.rules):
+            if not rule.anchors:
+                ms = [m for m in rule.rx.finditer(text) if m.end() > m.start()]
+            else:
+                at = where.get(rule.anchors)
+                if at is None:
+                    for w in rule.anchors:
+                        if (w,) not in where:
+                            where[(w,)] = _positions(text, w)
+                    at = where[rule.anchors] = sorted({i for w in rule.anchors for i in where[(w,)]})
+                ms = _windowed(rule, text, at)
+            found.extend((m.start() - m.end(), m.start(), order, m) for m in ms)
         starts: list[int] = []
         ends: list[int] = []
         chosen = []
-        for f in sorted(found, key=lambda f: (f.start - f.end, f.start, f.order)):
-            i = bisect.bisect_right(starts, f.start)
-            if (i > 0 and ends[i - 1] > f.start) or (i < len(starts) and starts[i] < f.end):
+        for _, start, order, m in sorted(found, key=lambda f: f[:3]):  # longest, earliest, first rule
+            end = m.end()
+            i = bisect.bisect_right(starts, start)
+            if (i > 0 and ends[i - 1] > start) or (i < len(starts) and starts[i] < end):
                 continue
-            starts.insert(i, f.start)
-            ends.insert(i, f.end)
-            chosen.append(f)
+            starts.insert(i, start)
+            ends.insert(i, end)
+            rule = self.rules[order]
+            chosen.append(_Match(start, end, rule.kind, m.groupdict(), rule.data, order))
         chosen.sort(key=lambda f: f.start)
         return chosen
 
