@@ -132,3 +132,47 @@ def test_pkuseg_without_a_model_says_what_to_do():
         make_segmenter("pkuseg", PATTERNS)
     with pytest.raises(BackendUnavailable, match="does not exist"):
         make_segmenter("pkuseg", PATTERNS, model="/nonexistent/model")
+
+
+# ------------------------------------------------------------------ the numpy Viterbi
+# Unknown runs are tagged by jieba.posseg's joint word/POS HMM. The numpy version must give the
+# route of the pure-Python one (which follows jieba's code) for every input: same floats, same
+# tie-breaking, same dead-end handling.
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def hmm():
+    start_p, trans_p, emit_p, states = segment_module._posseg_tables()
+    into: dict = {}
+    for y0, nexts in trans_p.items():
+        for y, p in nexts.items():
+            into.setdefault(y, {})[y0] = p
+    dense = segment_module._DenseViterbi.build(start_p, trans_p, emit_p, states)
+    if dense is None:
+        pytest.skip("numpy is not installed")
+
+    def both(run: str):
+        return (segment_module._viterbi(run, states, start_p, trans_p, emit_p, into), dense.viterbi(run))
+    return both
+
+
+@pytest.mark.parametrize("run", [
+    "以汉峪金", "由赫瑞特", "在浒关", "和赫瑞特", "莱克", "瑞特投",   # function word + unknown name
+    "㐀㐁㐂", "𠀀𠀁", "鿿鿿",                                      # characters jieba's tables lack
+    "的的的的的的", "龘龘", "之乎者也矣焉哉",
+])
+def test_numpy_viterbi_gives_jiebas_route(hmm, run):
+    python_route, numpy_route = hmm(run)
+    assert numpy_route == python_route
+
+
+_HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FD5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(_HAN, st.sampled_from("㐀𠀀的了在和与及以由园区")), min_size=2, max_size=9))
+def test_numpy_viterbi_matches_on_any_han_run(hmm, run):
+    python_route, numpy_route = hmm(run)
+    assert numpy_route == python_route

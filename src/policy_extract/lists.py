@@ -1,10 +1,23 @@
 """Splitting enumerations (A、B、C等) into items, respecting brackets and quotes."""
 from __future__ import annotations
 
+import re
+
 _OPEN = "(（[［【《“‘「『〈"
 _CLOSE = ")）]］】》”’」』〉"
 _PAIR = dict(zip(_OPEN, _CLOSE))
 _TRAIL = "。；;，,.．:： \t"
+_MARKS: dict[str, re.Pattern] = {}
+
+
+def _marks(separators: str) -> re.Pattern:
+    """One character class of the brackets, quotes and ``separators``."""
+    rx = _MARKS.get(separators)
+    if rx is None:
+        if len(_MARKS) > 32:
+            _MARKS.clear()
+        rx = _MARKS[separators] = re.compile("[" + "".join(map(re.escape, sorted(set(_OPEN + _CLOSE + separators)))) + "]")
+    return rx
 
 
 def split_items(text: str, start: int = 0, separators: str = "、;；") -> list[tuple[str, int, int]]:
@@ -18,7 +31,9 @@ def split_items(text: str, start: int = 0, separators: str = "、;；") -> list[
     out: list[tuple[str, int, int]] = []
     stack: list[str] = []
     item_start = 0
-    for i, ch in enumerate(text):
+    # only brackets, quotes and separators change anything: visit those characters alone
+    for m in _marks(separators).finditer(text):
+        i, ch = m.start(), m.group()
         if ch in _PAIR and (ch != "“" or not stack or stack[-1] != "”"):
             if len(stack) < 64:
                 stack.append(_PAIR[ch])

@@ -9,17 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 import regex
 
 from .document import Doc, SectionMark
 from .lists import split_items
 from .numerals import parse_cn_int
-from .records import Column, ColumnList, Figure, Heading, Outline, Table
+from .records import Column, ColumnList, Figure, Heading, Outline, Span, Table
 from .tables import parse_flattened_table
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     start: int
     end: int
@@ -32,12 +33,34 @@ _CN_DIGITS = regex.compile(r"[一二三四五六七八九十百零〇两]+")
 
 
 def lines_of(text: str) -> list[Line]:
-    out, pos = [], 0
+    out: list[Line] = []
+    append = out.append
+    pos = 0
     for raw in text.split("\n"):
         end = pos + len(raw)
         if raw and not raw.isspace():  # = raw.strip(), without building the stripped copy
-            out.append(Line(pos, end, raw))
+            append(Line(pos, end, raw))
         pos = end + 1
+    return out
+
+
+def _unblanked(text: str, lines: list[Line], blanked: list[tuple[int, int]]) -> list[Line]:
+    """``lines_of(text)`` after ``blanked`` (sorted, disjoint ranges) were blanked in the text
+    ``lines`` were read from: a line inside a range became spaces (dropped), a line outside
+    is unchanged. Boilerplate ranges run from a line start to a line end; should one cut a
+    line, the lines are read again."""
+    if not blanked:
+        return lines
+    out: list[Line] = []
+    k, n = 0, len(blanked)
+    for ln in lines:
+        while k < n and blanked[k][1] <= ln.start:
+            k += 1
+        if k < n and blanked[k][0] < ln.end:
+            if blanked[k][0] <= ln.start and ln.end <= blanked[k][1]:
+                continue
+            return lines_of(text)
+        out.append(ln)
     return out
 
 
@@ -131,57 +154,211 @@ def _line_matches(pats, rules: list, text: str):
                 yield i, m
 
 
+# ---------------------------------------------------------------- rules, read once
+class _Plan:
+    """The compiled rules structure uses, read from one PatternSet once (each part on first
+    use, so that a missing rule fails where it is needed, as before)."""
+
+    def __init__(self, pats) -> None:
+        self.pats = pats
+
+    def _structure_rule(self, rule_id: str):
+        return next(r for r in self.pats.rules("structure") if r.id == rule_id)
+
+    @cached_property
+    def boilerplate(self) -> tuple[list, list[bool]]:
+        rules = self.pats.rules("boilerplate")
+        return rules, [r.data.get("scope") == "tail" for r in rules]
+
+    @cached_property
+    def heading_rules(self) -> list:
+        return [r for r in self.pats.rules("structure") if r.data.get("kind") in _HEADING_KINDS]
+
+    @cached_property
+    def heading(self) -> list[tuple[regex.Pattern, dict]]:
+        return [(self.pats.compile_rule(r), r.data) for r in self.heading_rules]
+
+    @cached_property
+    def any_heading(self) -> regex.Pattern | None:
+        return _joined(self.pats, self.heading_rules)
+
+    @cached_property
+    def headline(self) -> tuple[regex.Pattern, regex.Pattern | None, regex.Pattern | None]:
+        """(table rule, table rule | numeric cell | any heading joined (None if they cannot be),
+        and the numeric cell | any heading part alone) for ``_headline_lists``."""
+        table_rule = self._structure_rule("table")
+        table_rx = self.pats.compile_rule(table_rule)
+        joined = short = None
+        if self.any_heading is not None and _joinable(table_rule, table_rx):
+            flags = "".join(letter for flag, letter in _FLAG_LETTERS if table_rx.flags & flag)
+            table_part = f"(?{flags}:{table_rule.pattern})" if flags else f"(?:{table_rule.pattern})"
+            # _NUMERIC_CELL.fullmatch(t) is _NUMERIC_CELL followed by the end of t
+            short_part = "(?P<pe_short>(?:" + _NUMERIC_CELL.pattern + r")\Z|" + self.any_heading.pattern + ")"
+            joined = self.pats.compile("(?P<pe_table>" + table_part + ")|" + short_part)
+            short = self.pats.compile(short_part)
+        return table_rx, joined, short
+
+    @cached_property
+    def structural(self) -> tuple[list, regex.Pattern | None]:
+        return _structural_rules(self.pats)
+
+    @cached_property
+    def column(self) -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
+        return tuple(self.pats.compile_rule(self._structure_rule(i)) for i in ("column", "column_list", "figure"))
+
+    @cached_property
+    def zones(self) -> list[regex.Pattern]:
+        return [self.pats.compile_rule(r) for r in self.pats.rules("columns") if r.data.get("produces") == "zone"]
+
+    @cached_property
+    def table(self):
+        rule = {r.id: r for r in self.pats.rules("structure")}
+        table_rx = self.pats.compile_rule(rule["table"])
+        note_rx = self.pats.compile_rule(rule["table_note"])
+        header = rule.get("table_header_start")
+        header_rx = self.pats.compile_rule(header) if header else None
+        year_rx = regex.compile(header.data["year"]) if header else None
+        within = int(header.data.get("year_within", 6)) if header else 0
+        # one call tells the lines that can start no table (most) from the others
+        either = _joined(self.pats, [rule["table"], header]) if header else None
+        return table_rx, note_rx, header_rx, year_rx, within, either
+
+    @cached_property
+    def figure(self) -> regex.Pattern:
+        return self.pats.compile_rule(self._structure_rule("figure"))
+
+    @cached_property
+    def metadata(self) -> list[tuple[object, str, regex.Pattern, regex.Pattern | None]]:
+        """(rule, field, compiled rule, its line finder or None) of every metadata rule."""
+        out = []
+        for rule in self.pats.rules("metadata"):
+            field = rule.data["field"]
+            out.append((rule, field, self.pats.compile_rule(rule), _line_finder(self.pats, [rule])))
+        return out
+
+    @cached_property
+    def period(self):
+        pats = self.pats
+        period_rule = next((r for r in pats.rules("metadata") if r.data.get("field") == "plan_period"), None)
+        period_rx = pats.compile_rule(period_rule) if period_rule is not None else None
+        # longest names first: 第十五个五年 must not be read as 十五 (2001-2005)
+        names = [(str(p.get(k)), p) for p in pats.entries("periods") for k in ("long", "name") if p.get(k)]
+        return period_rx, sorted(names, key=lambda x: -len(x[0]))
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(pats) -> _Plan:
+    got = _PLANS.get(id(pats))
+    if got is None or got.pats is not pats:
+        if len(_PLANS) > 16:
+            _PLANS.clear()
+        got = _PLANS[id(pats)] = _Plan(pats)
+    return got
+
+
+def _first_match(text: str, rx: regex.Pattern, finder: regex.Pattern | None) -> regex.Match | None:
+    """The first match of ``rx`` in ``text`` (= ``rx.search(text)``); ``finder``: the rule's
+    line finder (``_line_finder``), which reaches a line-anchored rule's match sooner."""
+    if finder is None:
+        return rx.search(text)
+    m = rx.match(text, 0)
+    if m is not None:
+        return m
+    for c in finder.finditer(text):
+        m = rx.match(text, c.start() + 1)
+        if m is not None:
+            return m
+    return None
+
+
+def _all_matches(text: str, rx: regex.Pattern, finder: regex.Pattern | None):
+    """Every match of ``rx`` in ``text``, lazily (= ``rx.finditer(text)``)."""
+    if finder is None:
+        yield from rx.finditer(text)
+        return
+    last_end = 0
+    for pos in itertools.chain((0,), (c.start() + 1 for c in finder.finditer(text))):
+        if pos < last_end:
+            continue
+        m = rx.match(text, pos)
+        if m is not None:
+            last_end = m.end()
+            yield m
+
+
 # ---------------------------------------------------------------- boilerplate
-def mark_boilerplate(doc: Doc) -> None:
+def mark_boilerplate(doc: Doc, lines: list[Line] | None = None,
+                     page_title: str | None | bool = False) -> list[tuple[int, int]]:
+    """Blank boilerplate in ``doc.text``; returns the blanked ranges (sorted, disjoint).
+    ``lines``: ``lines_of(doc.text)`` and ``page_title``: ``_html_title(doc.source)``, if known."""
     pats = doc.patterns
     text = doc.text
     ranges: list[tuple[int, int]] = []
     tail_at = len(text)
-    rules = pats.rules("boilerplate")
+    rules, is_tail = _plan(pats).boilerplate
     for i, m in _line_matches(pats, rules, text):
-        rule = rules[i]
         line_start = text.rfind("\n", 0, m.start()) + 1
-        line_end = text.find("\n", m.end())
-        line_end = len(text) if line_end < 0 else line_end
-        if rule.data.get("scope") == "tail":
+        if is_tail[i]:
             # only where the article has had a body: not a heading at the top of the page
             if line_start > len(text) // 3:
                 tail_at = min(tail_at, line_start)
         else:
-            ranges.append((line_start, line_end))
+            line_end = text.find("\n", m.end())
+            ranges.append((line_start, len(text) if line_end < 0 else line_end))
     if tail_at < len(text):
         ranges.append((tail_at, len(text)))
-    ranges.extend(_headline_lists(doc))
-    _blank_all(doc, ranges)
+    ranges.extend(_headline_lists(doc, lines, page_title))
+    return _blank_all(doc, ranges)
 
 
-def _headline_lists(doc: Doc) -> list[tuple[int, int]]:
+def _headline_lists(doc: Doc, lines: list[Line] | None = None,
+                    page_title: str | None | bool = False) -> list[tuple[int, int]]:
     """Runs of short, sentence-less lines that are not headings: lists of links/headlines."""
     cfg = next((e for e in doc.patterns.entries("boilerplate") if e.get("name") == "headline_list"), None)
     if not cfg:
         return []
     min_lines, max_len = int(cfg["min_lines"]), int(cfg["max_line_length"])
-    heading = _heading_rules(doc)
-    heading_rules = [r for r in doc.patterns.rules("structure") if r.data.get("kind") in _HEADING_KINDS]
-    any_heading = _joined(doc.patterns, heading_rules)
-    table_rx = doc.patterns.compile_rule(next(r for r in doc.patterns.rules("structure") if r.id == "table"))
-    page_title = _html_title(doc.source)
+    plan = _plan(doc.patterns)
+    heading = plan.heading
+    any_heading = plan.any_heading
+    table_rx, joined, short_rx = plan.headline
+    if page_title is False:
+        page_title = _html_title(doc.source)
     out, run = [], []
     in_table = False  # the cells of a flattened table are short lines too: never boilerplate
-    for line in lines_of(doc.text):
+    for line in lines_of(doc.text) if lines is None else lines:
         t = line.text.strip()
-        if table_rx.match(t):
-            in_table = True
-        elif len(t) > 60:
-            in_table = False
-        if in_table:
-            run = []
-            continue
-        is_short = len(t) <= max_len and "。" not in t and not t.endswith((":", "："))
-        if is_short and not _NUMERIC_CELL.fullmatch(t) and not (
-                any_heading.match(t) if any_heading is not None else any(rx.match(t) for rx, _ in heading)):
-            run.append(line)
-            continue
+        n = len(t)
+        if joined is not None:
+            # one call: the table rule, else (for a short line) a numeric cell or a heading
+            m = joined.match(t)
+            if m is not None and m.group("pe_table") is not None:
+                in_table = True
+                run = []
+                continue
+            if n > 60:
+                in_table = False
+            if in_table:
+                run = []
+                continue
+            if n <= max_len and "。" not in t and not t.endswith((":", "：")) and m is None:
+                run.append(line)
+                continue
+        else:
+            if table_rx.match(t):
+                in_table = True
+            elif n > 60:
+                in_table = False
+            if in_table:
+                run = []
+                continue
+            is_short = n <= max_len and "。" not in t and not t.endswith((":", "："))
+            if is_short and not _NUMERIC_CELL.fullmatch(t) and not (
+                    any_heading.match(t) if any_heading is not None else any(rx.match(t) for rx, _ in heading)):
+                run.append(line)
+                continue
         if len(run) >= min_lines:
             out.extend(_without_headline(run, page_title))
         run = []
@@ -190,9 +367,11 @@ def _headline_lists(doc: Doc) -> list[tuple[int, int]]:
     return out
 
 
+_TITLE_TAG = regex.compile(r"<title>\s*([^<]{2,200}?)\s*(?:[-_|–—]\s*[^<]{0,40})?</title>", regex.IGNORECASE)
+
+
 def _html_title(source: str) -> str | None:
-    m = regex.search(r"<title>\s*([^<]{2,200}?)\s*(?:[-_|–—]\s*[^<]{0,40})?</title>", source[:20000],
-                     regex.IGNORECASE)
+    m = _TITLE_TAG.search(source[:20000])
     return m.group(1).strip() if m else None
 
 
@@ -214,18 +393,20 @@ def _without_headline(run: list[Line], title: str | None) -> list[tuple[int, int
     return out
 
 
-def _blank_all(doc: Doc, ranges: list[tuple[int, int]]) -> None:
+def _blank_all(doc: Doc, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     if not ranges:
-        return
+        return []
     text = doc.text
     pieces, pos = [], 0
-    for s, e in _merged(ranges):  # every character but a line break becomes a space
+    merged = _merged(ranges)
+    for s, e in merged:  # every character but a line break becomes a space
         pieces.append(text[pos:s])
         pieces.append("\n".join(" " * len(part) for part in text[s:e].split("\n")))
         pos = e
     pieces.append(text[pos:])
     doc.text = "".join(pieces)
     doc.boilerplate.extend(sorted(ranges))
+    return merged
 
 
 def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -247,12 +428,7 @@ _TITLE_END = regex.compile(r"[。；;]")
 
 
 def _heading_rules(doc: Doc) -> list[tuple[regex.Pattern, dict]]:
-    pats = doc.patterns
-    return [
-        (pats.compile_rule(r), r.data)
-        for r in pats.rules("structure")
-        if r.data.get("kind") in ("chapter", "section", "part", "item", "subitem")
-    ]
+    return _plan(doc.patterns).heading
 
 
 def _clean_title(title: str, max_len: int | None) -> str | None:
@@ -271,26 +447,29 @@ def _clean_title(title: str, max_len: int | None) -> str | None:
 def find_headings(doc: Doc) -> list[Heading]:
     out: list[tuple[int, int, Heading]] = []
     taken: set[int] = set()
-    rules = [r for r in doc.patterns.rules("structure") if r.data.get("kind") in _HEADING_KINDS]
+    rules = _plan(doc.patterns).heading_rules
+    to_original = doc.offsets.to_original
     # every rule's matches, by position (rules in order at one position): the first rule
     # that gives a title at a position takes it
     for i, m in _line_matches(doc.patterns, rules, doc.text):
-        rule = rules[i]
-        kind = rule.data.get("kind")
-        if m.start() in taken:
+        start = m.start()
+        if start in taken:
             continue
-        title = _clean_title(m.group("title"), rule.data.get("max_title"))
+        rule = rules[i]
+        data = rule.data
+        title = _clean_title(m.group("title"), data.get("max_title"))
         if title is None:
             continue
         label = m.group("label").strip()
-        level = int(rule.data["level"])
+        level = int(data["level"])
         if rule.id == "markdown":
             level = len(label)
-        number = _number_of(label)
-        taken.add(m.start())
-        out.append((m.start(), m.end(), Heading(
-            kind=kind, label=label, number=number, title=title, level=level,
-            span=doc.span(m.start(), m.end()))))
+        taken.add(start)
+        end = m.end()
+        s, e = to_original(start, end)
+        out.append((start, end, Heading(
+            kind=data.get("kind"), label=label, number=_number_of(label), title=title, level=level,
+            span=Span(start=s, end=e))))
     out.sort(key=lambda x: x[0])
     doc.section_marks = [SectionMark(s, h.level, _heading_text(h)) for s, _, h in out]
     doc.__dict__.pop("_mark_starts", None)
@@ -301,6 +480,7 @@ def _heading_text(h: Heading) -> str:
     return h.title if h.label.startswith("#") else f"{h.label}{h.title}" if h.label.endswith(("、", ".", "．", ")", "）")) else f"{h.label} {h.title}"
 
 
+@lru_cache(maxsize=4096)
 def _number_of(label: str) -> int | None:
     digits = _DIGITS.search(label)
     if digits:
@@ -338,10 +518,7 @@ def _structural_rules(pats) -> tuple[list, regex.Pattern | None]:
 
 
 def find_columns(doc: Doc, lines: list[Line]) -> list[Column]:
-    pats = doc.patterns
-    col_rx = pats.compile_rule(next(r for r in pats.rules("structure") if r.id == "column"))
-    list_rx = pats.compile_rule(next(r for r in pats.rules("structure") if r.id == "column_list"))
-    figure_rx = pats.compile_rule(next(r for r in pats.rules("structure") if r.id == "figure"))
+    col_rx, list_rx, figure_rx = _plan(doc.patterns).column
     out = []
     for i, line in enumerate(lines):
         m = col_rx.match(line.text)
@@ -367,10 +544,8 @@ def find_columns(doc: Doc, lines: list[Line]) -> list[Column]:
 
 def zone_of(doc: Doc, title: str) -> str | None:
     """高新区中心区重点项目和重大平台 -> 中心区 (rules in patterns/columns.yaml)."""
-    for rule in doc.patterns.rules("columns"):
-        if rule.data.get("produces") != "zone":
-            continue
-        m = doc.patterns.compile_rule(rule).search(title)
+    for rx in _plan(doc.patterns).zones:
+        m = rx.search(title)
         if m:
             return m.group("zone")
     return None
@@ -379,18 +554,11 @@ def zone_of(doc: Doc, title: str) -> str | None:
 def find_tables(doc: Doc, lines: list[Line]) -> list[Table]:
     """Tables: a 表N caption followed by one cell per line, or (no caption: an HTML or DOCX table)
     a header cell such as 指标名称 with a year column a few cells later."""
-    pats = doc.patterns
-    rule = {r.id: r for r in pats.rules("structure")}
-    table_rx = pats.compile_rule(rule["table"])
-    note_rx = pats.compile_rule(rule["table_note"])
-    header = rule.get("table_header_start")
-    header_rx = pats.compile_rule(header) if header else None
-    year_rx = regex.compile(header.data["year"]) if header else None
-    within = int(header.data.get("year_within", 6)) if header else 0
+    table_rx, note_rx, header_rx, year_rx, within, either = _plan(doc.patterns).table
     out = []
     used_until = -1
     for i, line in enumerate(lines):
-        if i <= used_until:
+        if i <= used_until or (either is not None and either.match(line.text) is None):
             continue
         m = table_rx.match(line.text)
         if m:
@@ -437,8 +605,7 @@ def _table_cells(doc: Doc, lines: list[Line], first: int, note_rx) -> tuple[list
 
 
 def find_figures(doc: Doc, lines: list[Line] | None = None) -> list[Figure]:
-    rule = next(r for r in doc.patterns.rules("structure") if r.id == "figure")
-    rx = doc.patterns.compile_rule(rule)
+    rx = _plan(doc.patterns).figure
     out = []
     for line in lines_of(doc.text) if lines is None else lines:
         if len(line.text) > 120:
@@ -450,34 +617,43 @@ def find_figures(doc: Doc, lines: list[Line] | None = None) -> list[Figure]:
 
 
 # ---------------------------------------------------------------- metadata
-def find_metadata(doc: Doc, lines: list[Line] | None = None) -> None:
-    """``doc.meta`` from the top of the text; ``lines``: ``lines_of(doc.text)`` if known."""
-    pats = doc.patterns
+_SPACES = regex.compile(r"\s+")
+
+
+def find_metadata(doc: Doc, lines: list[Line] | None = None, page_title: str | None | bool = False) -> None:
+    """``doc.meta`` from the top of the text; ``lines``: ``lines_of(doc.text)`` and
+    ``page_title``: ``_html_title(doc.source)``, if known."""
+    plan = _plan(doc.patterns)
     meta = doc.meta
     head = doc.normalized[:20000]  # metadata sits at the top (and the signature near it)
-    for rule in pats.rules("metadata"):
-        field = rule.data["field"]
+    for rule, field, rx, finder in plan.metadata:
         if field in meta or field == "plan_period":
             continue  # a match would change nothing (the plan period is read from the title)
-        for _, m in _line_matches(pats, [rule], head if field != "signed_date" else doc.normalized[:60000]):
-            if field == "doc_number" and "doc_number" not in meta:
-                meta["doc_number"] = regex.sub(r"\s+", "", m.group("value"))
-            elif field in ("issued_date", "published_date", "signed_date") and field not in meta:
+        if field == "signed_date":
+            # the first match that is a valid date (later ones would change nothing)
+            for m in _all_matches(doc.normalized[:60000], rx, finder):
                 d = _date(m)
                 if d:
                     meta[field] = d
-            elif field == "title" and "title" not in meta:
-                if "issuer" in m.groupdict() and m.group("issuer"):
-                    meta["issuer"] = m.group("issuer").strip()
-                    meta["title"] = m.group(0).strip()
-                elif "title" in m.groupdict():
-                    meta["title"] = m.group(0).strip()  # with its bracketed period, if any
-            elif field == "plan_period":
-                continue  # read from the title below, not from plans the text cites
-            if field != "signed_date":
-                break
+                    break
+            continue
+        m = _first_match(head, rx, finder)  # only the first match is read
+        if m is None:
+            continue
+        if field == "doc_number":
+            meta["doc_number"] = _SPACES.sub("", m.group("value"))
+        elif field in ("issued_date", "published_date"):
+            d = _date(m)
+            if d:
+                meta[field] = d
+        elif field == "title":
+            if "issuer" in m.groupdict() and m.group("issuer"):
+                meta["issuer"] = m.group("issuer").strip()
+                meta["title"] = m.group(0).strip()
+            elif "title" in m.groupdict():
+                meta["title"] = m.group(0).strip()  # with its bracketed period, if any
     if "title" not in meta:
-        t = _html_title(doc.source)
+        t = _html_title(doc.source) if page_title is False else page_title
         if t:
             meta["title"] = t
         else:
@@ -485,15 +661,13 @@ def find_metadata(doc: Doc, lines: list[Line] | None = None) -> None:
             first = next((ln.text.strip() for ln in top if 6 <= len(ln.text.strip()) <= 80), None)
             if first:
                 meta["title"] = first
-    period_rule = next((r for r in pats.rules("metadata") if r.data.get("field") == "plan_period"), None)
-    if period_rule is not None and meta.get("title"):
-        m = pats.compile_rule(period_rule).search(meta["title"])
+    period_rx, names = plan.period
+    if period_rx is not None and meta.get("title"):
+        m = period_rx.search(meta["title"])
         if m and int(m.group("start")) <= int(m.group("end")):
             meta["plan_period"] = (int(m.group("start")), int(m.group("end")), None)
     if "plan_period" not in meta and meta.get("title"):
-        # longest names first: 第十五个五年 must not be read as 十五 (2001-2005)
-        names = [(str(p.get(k)), p) for p in pats.entries("periods") for k in ("long", "name") if p.get(k)]
-        for name, p in sorted(names, key=lambda x: -len(x[0])):
+        for name, p in names:
             if name in meta["title"]:
                 meta["plan_period"] = (int(p["start"]), int(p["end"]), p["name"])
                 break
@@ -508,9 +682,11 @@ def _date(m: regex.Match) -> dt.date | None:
 
 # ---------------------------------------------------------------- the stage
 def structure(doc: Doc) -> None:
-    mark_boilerplate(doc)
-    lines = lines_of(doc.text)  # the text does not change after this
-    find_metadata(doc, lines)
+    page_title = _html_title(doc.source)
+    lines = lines_of(doc.text)
+    blanked = mark_boilerplate(doc, lines, page_title)
+    lines = _unblanked(doc.text, lines, blanked)  # the text does not change after this
+    find_metadata(doc, lines, page_title)
     headings = find_headings(doc)
     doc.outline = Outline(
         headings=headings,
@@ -519,5 +695,3 @@ def structure(doc: Doc) -> None:
         figures=find_figures(doc, lines),
         boilerplate=[doc.span(s, e) for s, e in doc.boilerplate],
     )
-
-
