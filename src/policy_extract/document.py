@@ -87,6 +87,12 @@ class Doc:
         span = self.span(start, end)
         return {"span": span, "quote": self.quote(span), "section": self.section_at(start)}
 
+    def record_fields(self, start: int, end: int) -> dict[str, Any]:
+        """``located``, with the span as its two offsets: the record validates it as it validates
+        itself (one step instead of two)."""
+        s, e = self.offsets.to_original(start, end)
+        return {"span": {"start": s, "end": e}, "quote": self.source[s:e], "section": self.section_at(start)}
+
     # -- structure ------------------------------------------------------------------
     def section_at(self, pos: int) -> list[str]:
         """The heading path (outermost first) that governs normalised position ``pos``."""
@@ -147,16 +153,26 @@ def _split(text: str, boundary: regex.Pattern, start: int = 0, end: int | None =
     """Ranges of ``text[start:end]`` between runs of ``boundary`` (each with the run after it),
     blank ones dropped; positions index ``text``. The pattern is run on ``text`` between
     ``start`` and ``end`` (no copy; it sees nothing outside them)."""
+    return list(_iter_split(text, boundary, start, end))
+
+
+def _iter_split(text: str, boundary: regex.Pattern, start: int = 0, end: int | None = None):
+    """``_split``, one range at a time (a caller that has what it needs stops the scan there)."""
     end = len(text) if end is None else end
-    out, pos = [], start
+    pos = start
     for m in boundary.finditer(text, start, end):
         a = m.start()
-        if a > pos and not text[pos:a].isspace():  # = text[pos:a].strip(), without the copy
-            out.append((pos, m.end()))
+        # = text[pos:a].strip(), without the copy (and mostly without looking past the first character)
+        if a > pos and (not text[pos].isspace() or not text[pos:a].isspace()):
+            yield pos, m.end()
         pos = m.end()
     if pos < end and not text[pos:end].isspace():
-        out.append((pos, end))
-    return out
+        yield pos, end
+
+
+def iter_clauses(text: str, start: int, end: int):
+    """``clauses``, one at a time, for ``0 <= start <= end <= len(text)``."""
+    return _iter_split(text, _CLAUSE_END, start, end)
 
 
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -148,6 +148,11 @@ class _Vocab:
         self.rx = {rid: pats.compile_rule(r) for rid, r in rules.items()}
         self.roles = [(pats.compile_rule(r), r.data["role"]) for r in rules.values() if "role" in r.data]
         self.qualifiers: dict[str, str] = rules["value_cell"].data.get("qualifiers", {})
+        # the groups of a value_cell match _value reads, by number (one call for all; a lookup
+        # by name costs more than the match)
+        index = self.rx["value_cell"].groupindex
+        self.value_groups = tuple(index[g] for g in ("sign", "num", "num2", "pre", "post", "open", "close",
+                                                     "unit"))
         self.title_kinds = [(pats.compile_rule(r), r.data["kind"]) for r in rules.values() if "kind" in r.data]
         self.attributes = {w: w for w in pats.words("tables", "attribute_values")}
         self.attributes.update(_pairs(pats.words("tables", "attribute_aliases")))
@@ -195,14 +200,15 @@ class _Vocab:
             return next((s, e) for n, s, e in self.periods if n == name)
         return None
 
-    def kind(self, text: str) -> str:
-        """value | none | attr | text"""
+    def kind(self, text: str, m: regex.Match | None = None) -> str:
+        """value | none | attr | text (``m``: the value_cell match of ``text``, if made already)"""
         if self.attribute(text):
             return "attr"
         if self.rx["none_cell"].match(text):
             return "none"
-        m = self.rx["value_cell"].match(text)
-        if m and (not m.group("unit") or self.is_unit(m.group("unit"))):
+        if m is None:
+            m = self.rx["value_cell"].match(text)
+        if m and (not (unit := m.group(self.value_groups[-1])) or self.is_unit(unit)):
             return "value"
         return "text"
 
@@ -543,16 +549,15 @@ def _value(v: _Vocab, cell: Cell, col: Column, is_target: bool, year: int | None
     value = value_max = None
     qualifier, cumulative, unit = "eq", False, None
     m = v.rx["value_cell"].match(text)
-    if m and v.kind(text) == "value":
-        sign = "-" if m.group("sign") else ""
-        value = parse_arabic(sign + m.group("num"))
-        if m.group("num2"):
-            value_max, qualifier = parse_arabic(m.group("num2")), "range"
-        word = m.group("pre") or m.group("post")
+    if m and v.kind(text, m) == "value":
+        sign, num, num2, pre, post, open_, close, unit = m.group(*v.value_groups)
+        value = parse_arabic("-" + num if sign else num)
+        if num2:
+            value_max, qualifier = parse_arabic(num2), "range"
+        word = pre or post
         if word and qualifier == "eq":
             qualifier = v.qualifiers.get(word, "eq")
-        cumulative = bool(m.group("open") and m.group("close"))
-        unit = m.group("unit")
+        cumulative = bool(open_ and close)
     if value_max is not None and value is not None and value_max < value:
         value_max, qualifier = None, "eq"
     unit = unit or col.unit or (row_unit if role in ("baseline", "target", "other") else None)

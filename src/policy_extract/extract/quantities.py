@@ -14,19 +14,20 @@ Word lists: ``patterns/quantities.yaml``. Table rows are read by ``tables.py``.
 from __future__ import annotations
 
 import bisect
-import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+
+import re
 
 import regex
 
-from ..document import Doc, clauses
+from ..document import Doc, iter_clauses
 from ..numerals import to_float
 from ..patterns import PatternSet
 from ..records import Statistic, Target
 from . import register
 from .numbers import NumberFinder, QuantityMention
-from .table_quantities import table_records
+from .table_quantities import STATISTICS as _STATISTICS, TARGETS as _TARGETS, table_records
 from .time import find_time_expressions
 
 # patterns used inline below, compiled once
@@ -52,10 +53,10 @@ _LEAD_PUNCT = " \t\u3000,，、:：;；()（）“”\"'‘’「」"
 _TAIL_PUNCT = _LEAD_PUNCT + "的"
 _CUT_PUNCT = "，,；;：:"
 """the subject of a clause starts after the last of these"""
-_CUT_PUNCT_RX = regex.compile("[" + _CUT_PUNCT + "]")
+_LAST_CUT_PUNCT = regex.compile("[" + _CUT_PUNCT + "]", regex.REVERSE)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Reading:
     """A quantity mention read in its clause, before it becomes a record."""
 
@@ -256,7 +257,7 @@ class QuantityReader:
                     p = first.indicator.replace(subject, p)
                 elif share:  # A、B等均占全市20%以上 -> A占全市比重, B占全市比重
                     p = f"{p}占{share.group('scope')}比重"
-                r = _Reading(**{**first.__dict__, "indicator": p, "ind_span": None})
+                r = replace(first, indicator=p, ind_span=None)
                 out.append(r)
             return out
         return readings
@@ -266,7 +267,7 @@ class QuantityReader:
         # an enumeration (A增长7%、B增长9.5%) gives each item its own subject,
         # unless the items share one verb (A、B均达到 …: see _coordinate)
         k = text.rfind("、", left, q.start)
-        if k >= 0 and _HAN.search(text[k + 1:q.start]) \
+        if k >= 0 and _HAN.search(text, k + 1, q.start) \
                 and not self._coordination.search(text, k, q.start):
             seg_start = k + 1
         raw = text[seg_start:q.start]
@@ -454,7 +455,8 @@ class QuantityReader:
                 k = text.rfind(verb)
                 if k >= 0 and _HAN2.search(text, k + len(verb)):
                     best = max(best, k + len(verb) - 1)
-        cut = max(max(map(text.rfind, _CUT_PUNCT)), best) if _CUT_PUNCT_RX.search(text) else best
+        last = _LAST_CUT_PUNCT.search(text)  # the last of them: one scan from the end
+        cut = max(last.start(), best) if last else best
         if cut >= 0:
             s += cut + 1
             for _ in range(3):  # 力争|到2026年奇瑞年产销量: the time after the cut goes too
@@ -485,6 +487,7 @@ class QuantityReader:
                 a.indicator = a.indicator or b.indicator
 
 
+_NEWLINE = re.compile("\n")
 _TITLE = regex.compile(r"《[^《》\n]{0,80}》")
 
 
@@ -511,6 +514,8 @@ def _names_a_document(text: str, ss: int, t) -> bool:
     return bool(_PLAN_PAREN.search(left))
 
 
+_UNSET = object()
+
 _COMPARISON_LEADS = ("是", "比", "较", "与", "同")
 _COMPARISON_YU = ("高于", "低于", "多于", "少于", "大于", "小于", "快于", "慢于", "优于", "好于")
 """于 compares only in these (将于今年上半年 is a time)"""
@@ -519,14 +524,17 @@ _COMPARISON_YU = ("高于", "低于", "多于", "少于", "大于", "小于", "�
 class _Context:
     """What the tense and year decisions look up, indexed once per document."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, imperative: regex.Pattern) -> None:
         self.doc = doc
+        self.reader_imperative = imperative
+        self._imperative: bool | None = None
+        self._paragraph_year = _UNSET
+        self._ancestor_cache: dict[int, list[int]] = {}
         self.text = doc.text
         self.times = sorted(doc.time_expressions or [], key=lambda t: t.start)
         self.starts = [t.start for t in self.times]
-        # where each line break stands: the running sum of (line length + 1), less one
-        self.newlines = list(map((-1).__add__, itertools.accumulate(
-            map((1).__add__, map(len, self.text.split("\n")[:-1])))))
+        # where each line break stands
+        self.newlines = [m.start() for m in _NEWLINE.finditer(self.text)]
         self.doc_year = doc.doc_date.year if doc.doc_date else None
         self.plan = doc.meta.get("plan_period")
         self.dominant = _dominant_year(self.times, self.doc_year)
@@ -541,14 +549,27 @@ class _Context:
         self._heading_kinds: dict[int, tuple[bool, bool]] = {}
         self.ss = self.se = 0
         self.goal_sentence = False
-        self.para_fallback = None
+        self._para_fallback = _UNSET
         self.previous_reading: _Reading | None = None
 
     def sentence(self, ss: int, se: int) -> None:
         self.ss, self.se = ss, se
         self.previous_reading = None
-        self.goal_sentence = "目标" in _without_titles(self.text[ss:se])
-        self.para_fallback = self._paragraph_deadline(ss)
+        text = self.text
+        # "目标" outside 《…》 titles (the copy without titles only when the word is there)
+        self.goal_sentence = text.find("目标", ss, se) >= 0 and "目标" in _without_titles(text[ss:se])
+        self._para_fallback = _UNSET  # looked up when a number of the sentence needs it
+        self._imperative = None
+        self._paragraph_year = _UNSET
+
+    def imperative(self, start: int) -> bool:
+        """Does the sentence open with 要 / 必须 … before ``start``?"""
+        ss = self.ss
+        if start >= ss + 4:  # the same look for every number past the sentence's first characters
+            if self._imperative is None:
+                self._imperative = bool(self.reader_imperative.search(self.text, max(0, ss - 1), ss + 4))
+            return self._imperative
+        return bool(self.reader_imperative.search(self.text, max(0, ss - 1), start))
 
     def para_start(self, pos: int) -> int:
         i = bisect.bisect_left(self.newlines, pos) - 1
@@ -578,7 +599,9 @@ class _Context:
                 return t
         if not first:
             return None
-        return self.para_fallback
+        if self._para_fallback is _UNSET:
+            self._para_fallback = self._paragraph_deadline(ss)
+        return self._para_fallback
 
     def _paragraph_deadline(self, ss: int):
         text = self.text
@@ -600,13 +623,16 @@ class _Context:
 
     def _ancestors(self, pos: int) -> list[int]:
         """Indices of the headings enclosing ``pos``, innermost first."""
-        out, level = [], 10**6
         i = bisect.bisect_right(self.mark_starts, pos) - 1
-        while i >= 0 and level > 1:
-            if self.marks[i].level < level:
-                out.append(i)
-                level = self.marks[i].level
-            i -= 1
+        out = self._ancestor_cache.get(i)  # they depend only on the last heading before pos
+        if out is None:
+            out, level, j = [], 10**6, i
+            while j >= 0 and level > 1:
+                if self.marks[j].level < level:
+                    out.append(j)
+                    level = self.marks[j].level
+                j -= 1
+            self._ancestor_cache[i] = out
         return out
 
     def section_deadline(self, pos: int):
@@ -668,6 +694,13 @@ class _Context:
         return None
 
     def paragraph_year(self, pos: int) -> int | None:
+        """The year the paragraph of the current sentence speaks of, up to the sentence (the
+        same for each of its numbers: looked up once)."""
+        if self._paragraph_year is _UNSET:
+            self._paragraph_year = self._find_paragraph_year()
+        return self._paragraph_year
+
+    def _find_paragraph_year(self) -> int | None:
         text, ss = self.text, self.ss
         para_start = self.para_start(ss)
         i = self._index(ss) - 1
@@ -697,7 +730,7 @@ class QuantityExtractor:
         statistics = doc.records.setdefault("statistics", [])
         if doc.time_expressions is None:  # the deadlines extractor is switched off
             doc.time_expressions = find_time_expressions(doc)
-        ctx = _Context(doc)
+        ctx = _Context(doc, self.reader.imperative)
         text = doc.text
         mentions = self.reader.finder.find(text)
         starts = [q.start for q in mentions]
@@ -705,6 +738,9 @@ class QuantityExtractor:
         read = self.reader.read_mentions
         sentences = doc.sentences
         sentence_starts = [s for s, _ in sentences]
+        # three passes, each over every reading in order (read, decide, make the records): each
+        # step's code runs back to back, which costs less than interleaving them per number
+        read_clauses: list[tuple[int, int, int, int, list[_Reading]]] = []  # ss, se, cs, ce, readings
         # visit only the sentences that hold a quantity: from each mention to its sentence
         lo, n = 0, len(mentions)
         while lo < n:
@@ -718,20 +754,28 @@ class QuantityExtractor:
             lo = hi
             if any(ts <= ss < te for ts, te in skip):
                 continue
-            ctx.sentence(ss, se)
             previous = None
-            for cs, ce in clauses(text, ss, se):
+            for cs, ce in iter_clauses(text, ss, se):
+                if a >= hi:
+                    break  # the sentence's numbers are read: the rest of it is not split
                 b = bisect.bisect_left(starts, ce, a, hi)
                 if a == b:
                     continue
                 clause_mentions = [q for q in mentions[a:b] if q.end <= ce and q.start >= cs]
                 a = b
-                for r in read(text, cs, previous, clause_mentions):
-                    previous = r.indicator or previous
-                    self._decide(ctx, r, cs, ce)
-                    record = self._record(doc, r)
-                    if record is not None:
-                        (targets if isinstance(record, Target) else statistics).append(record)
+                readings = read(text, cs, previous, clause_mentions)
+                if readings:
+                    for r in readings:
+                        previous = r.indicator or previous
+                    read_clauses.append((ss, se, cs, ce, readings))
+        decide, current = self._decide, -1
+        for ss, se, cs, ce, readings in read_clauses:
+            if ss != current:
+                ctx.sentence(ss, se)
+                current = ss
+            for r in readings:
+                decide(ctx, r, cs, ce)
+        self._records(doc, [r for *_, readings in read_clauses for r in readings], targets, statistics)
         finder = self.reader.finder
         table_targets, table_statistics = table_records(doc, self._unit_kinds, finder.magnitudes, self.name)
         targets.extend(table_targets)
@@ -756,16 +800,21 @@ class QuantityExtractor:
         start = r.q.start
         # the cues below are looked at only by the branches that need them (each once)
         window_: list[str] = []
+        w_start = max(ss, start - 120)
 
         def window() -> str:
             if not window_:
-                window_.append(_without_titles(text[max(ss, start - 120):r.end]))  # 《…计划》 is a name
+                window_.append(_without_titles(text[w_start:r.end]))  # 《…计划》 is a name
             return window_[0]
 
-        imperative = bool(rd.imperative.search(text, max(0, ss - 1), min(ss + 4, start)))
+        imperative = ctx.imperative(start)
 
         def future() -> bool:
-            return ctx.goal_sentence or imperative or rd.future_cue.search(window()) is not None
+            if ctx.goal_sentence or imperative:
+                return True
+            if text.find("《", w_start, r.end) < 0:  # no title to take out: search in place
+                return rd.future_cue.search(text, w_start, r.end) is not None
+            return rd.future_cue.search(window()) is not None
 
         def past() -> bool:
             return rd.past_cue.search(text, max(ss, start - 40), start) is not None \
@@ -780,8 +829,14 @@ class QuantityExtractor:
         def own_future() -> bool:
             # a time stated in an earlier clause does not outweigh this clause's own 将 / 预计
             if not own_future_:
-                own = _without_titles(text[max(clause_start, start - 120):min(clause_end, r.end + 40)])
-                own_future_.append(rd.future_cue.search(own) is not None or bool(rd.imperative.search(own[:4])))
+                a, b = max(clause_start, start - 120), min(clause_end, r.end + 40)
+                if text.find("《", a, b) < 0:  # no title to take out: search in place
+                    own_future_.append(rd.future_cue.search(text, a, b) is not None
+                                       or bool(rd.imperative.search(text[a:min(a + 4, b)])))
+                else:
+                    own = _without_titles(text[a:b])
+                    own_future_.append(rd.future_cue.search(own) is not None
+                                       or bool(rd.imperative.search(own[:4])))
             return own_future_[0]
 
         if bound is not None and bound.start < clause_start and not bound.is_deadline and own_future():
@@ -832,34 +887,60 @@ class QuantityExtractor:
                 year = ctx.doc_year if ctx.doc_year is not None else ctx.dominant
         r.year = year
 
+    def _records(self, doc: Doc, readings: list[_Reading], targets: list, statistics: list) -> None:
+        """The records of ``readings``, validated in two batches (targets, statistics: one call
+        each); if a batch fails, one by one in order, each invalid reading becoming a warning."""
+        target_fields, statistic_fields = [], []
+        for r in readings:
+            (target_fields if r.is_target else statistic_fields).append(self._fields(doc, r))
+        try:
+            new_targets = _TARGETS.validate_python(target_fields)
+            new_statistics = _STATISTICS.validate_python(statistic_fields)
+        except ValueError:
+            for r in readings:
+                record = self._record(doc, r)
+                if record is not None:
+                    (targets if r.is_target else statistics).append(record)
+            return
+        targets.extend(new_targets)
+        statistics.extend(new_statistics)
+
     def _record(self, doc: Doc, r: _Reading):
+        fields = self._fields(doc, r)
+        try:
+            return Target.model_validate(fields) if r.is_target else Statistic.model_validate(fields)
+        except ValueError as exc:
+            doc.warn("invalid_quantity", f"{doc.text[r.start:r.end]!r}: {exc}", r.start, r.end, self.name)
+            return None
+
+    def _fields(self, doc: Doc, r: _Reading) -> dict:
         q = r.q
         unit = q.unit
-        if unit and doc.text[q.end - len(unit):q.end] == unit:
-            unit = doc.surface(q.end - len(unit), q.end, unit)  # as written (萬家 in a repost)
-        indicator = doc.surface(*r.ind_span, r.indicator) if r.ind_span else r.indicator
-        fields = dict(
-            **doc.located(r.start, r.end),
-            extractor=self.name,
-            indicator=indicator,
-            value=to_float(q.value),
-            value_max=to_float(q.value_max) if q.value_max is not None else None,
-            unit=unit,
-            base_value=to_float(q.base_value),
-            base_unit=q.base_unit,
-            year=r.year if r.year is not None and 1900 <= r.year <= 2100 else None,
-            kind=r.kind,
-            qualifier=r.qualifier,
-        )
+        indicator = r.indicator
+        if doc.script != "simplified":  # as written (萬家 in a repost)
+            if unit and doc.text[q.end - len(unit):q.end] == unit:
+                unit = doc.surface(q.end - len(unit), q.end, unit)
+            if r.ind_span:
+                indicator = doc.surface(*r.ind_span, r.indicator)
+        year = r.year
+        fields = {
+            **doc.record_fields(r.start, r.end),
+            "extractor": self.name,
+            "indicator": indicator,
+            "value": to_float(q.value),
+            "value_max": to_float(q.value_max) if q.value_max is not None else None,
+            "unit": unit,
+            "base_value": to_float(q.value * q.magnitude),
+            "base_unit": q.base_unit,
+            "year": year if year is not None and 1900 <= year <= 2100 else None,
+            "kind": r.kind,
+            "qualifier": r.qualifier,
+        }
         if r.baseline is not None:
             fields["baseline_value"] = to_float(r.baseline.q.value)
         if r.is_target:
             fields["deadline"] = r.deadline
-        try:
-            return Target(**fields) if r.is_target else Statistic(**fields)
-        except ValueError as exc:
-            doc.warn("invalid_quantity", f"{doc.text[r.start:r.end]!r}: {exc}", r.start, r.end, self.name)
-            return None
+        return fields
 
 
 __all__ = ["QuantityExtractor", "QuantityReader", "Decimal"]

@@ -9,16 +9,24 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pydantic import TypeAdapter
+
 from ..document import Doc
 from ..numerals import to_float
 from ..records import Statistic, Target
 from ..tables import IndicatorRow, TableValue, indicator_rows
 
+TARGETS = TypeAdapter(list[Target])
+STATISTICS = TypeAdapter(list[Statistic])
+"""validate a batch of records in one call (prose and tables)"""
+
 _GROWTH_HINTS = ("增速", "增长率", "增幅", "增长")
 
 
-def _kind(row: IndicatorRow, value: TableValue, unit: str | None, kind_of_unit: list[tuple[str, str]]) -> str:
-    """``kind_of_unit``: the (unit, kind) pairs whose kind is count or multiple, in table order."""
+def _kind(row: IndicatorRow, value: TableValue, unit: str | None, kind_of_unit: list[tuple[str, str]],
+          seen: dict[str, str] | None = None) -> str:
+    """``kind_of_unit``: the (unit, kind) pairs whose kind is count or multiple, in table order;
+    ``seen``: the kinds of the units looked up already (filled here)."""
     if value.role == "growth":
         return "growth_rate"
     if unit in ("%", "‰") and any(h in row.indicator for h in _GROWTH_HINTS):
@@ -26,9 +34,12 @@ def _kind(row: IndicatorRow, value: TableValue, unit: str | None, kind_of_unit: 
     if value.role == "share" or unit in ("%", "‰"):
         return "share"
     if unit:
-        for written, kind in kind_of_unit:
-            if unit.endswith(written):
-                return kind
+        got = seen.get(unit) if seen is not None else None
+        if got is None:
+            got = next((kind for written, kind in kind_of_unit if unit.endswith(written)), "level")
+            if seen is not None:
+                seen[unit] = got
+        return got
     return "level"
 
 
@@ -48,24 +59,33 @@ def table_records(doc: Doc, kind_of_unit: dict[str, str], magnitudes: dict[str, 
     outline = doc.outline
     if outline is None:
         return targets, statistics
+    # in order: (fields, is_target, table, row) of each value, (None, warning, table, row) of each
+    # target written without a number
+    found: list[tuple] = []
     counters = [(w, k) for w, k in kind_of_unit.items() if k in ("count", "multiple")]
     by_length = sorted(magnitudes, key=len, reverse=True)
+    unit_kinds: dict[str, str] = {}  # the kind and the base of each unit, looked up once
+    bases: dict[str | None, tuple[str | None, Decimal]] = {}
     for table in outline.tables:
         for row in indicator_rows(doc, table):
             located = None
             for value in row.values:
                 if value.value is None:
                     if value.is_target and value.text and value.text.strip("-— ") and value.text.strip() != "--":
-                        doc.warn("target_without_value",
-                                 f"{table.label or table.title}: {row.indicator} has a target written as "
-                                 f"{value.text!r}, with no number to record", value.start, value.end, extractor)
+                        found.append((None, ("target_without_value",
+                                             f"{table.label or table.title}: {row.indicator} has a target written as "
+                                             f"{value.text!r}, with no number to record", value.start, value.end,
+                                             extractor), table, row))
                     continue
                 unit = value.unit or (None if value.role == "growth" else row.unit)
                 if value.role == "growth" or (value.role == "share" and not value.unit):
                     unit = "%"
-                base_unit, magnitude = _base(unit, magnitudes, by_length)
+                got = bases.get(unit)
+                if got is None:
+                    got = bases[unit] = _base(unit, magnitudes, by_length)
+                base_unit, magnitude = got
                 if located is None:  # the whole row is quoted: located once for its values
-                    located = doc.located(row.start, row.end)
+                    located = doc.record_fields(row.start, row.end)
                 fields = dict(
                     located,
                     section=list(located["section"]),
@@ -77,22 +97,37 @@ def table_records(doc: Doc, kind_of_unit: dict[str, str], magnitudes: dict[str, 
                     base_value=to_float(value.value * magnitude),
                     base_unit=base_unit,
                     year=value.year if value.year and 1900 <= value.year <= 2100 else None,
-                    kind=_kind(row, value, unit, counters),
+                    kind=_kind(row, value, unit, counters, unit_kinds),
                     qualifier=value.qualifier if value.qualifier in ("eq", "ge", "le", "approx", "range") else "eq",
                     attribute=row.attribute if row.attribute in ("预期性", "约束性") else None,
                     cumulative=value.cumulative,
                 )
-                try:
-                    if value.is_target:
-                        if row.baseline_value is not None and value.role != "share":
-                            fields["baseline_value"] = to_float(row.baseline_value)
-                            fields["baseline_year"] = row.baseline_year
-                        targets.append(Target(**fields))
-                    else:
-                        statistics.append(Statistic(**fields))
-                except ValueError as exc:
-                    doc.warn("invalid_table_value", f"{table.label} {row.label}: {exc}", row.start, row.end,
-                             extractor)
+                if value.is_target and row.baseline_value is not None and value.role != "share":
+                    fields["baseline_value"] = to_float(row.baseline_value)
+                    fields["baseline_year"] = row.baseline_year
+                found.append((fields, value.is_target, table, row))
+    # validated in two batches (one call each); if one fails, one by one, each invalid value a warning
+    try:
+        targets = TARGETS.validate_python([f for f, is_target, *_ in found if f is not None and is_target])
+        statistics = STATISTICS.validate_python([f for f, is_target, *_ in found if f is not None and not is_target])
+    except ValueError:
+        targets, statistics = [], []
+        for fields, is_target, table, row in found:
+            if fields is None:
+                doc.warn(*is_target)
+                continue
+            try:
+                if is_target:
+                    targets.append(Target.model_validate(fields))
+                else:
+                    statistics.append(Statistic.model_validate(fields))
+            except ValueError as exc:
+                doc.warn("invalid_table_value", f"{table.label} {row.label}: {exc}", row.start, row.end,
+                         extractor)
+    else:
+        for fields, warning, _, _ in found:
+            if fields is None:
+                doc.warn(*warning)
     return targets, statistics
 
 
