@@ -339,8 +339,9 @@ class _DenseViterbi:
         self.reach = self.trans > -np.inf  # a transition y0 -> y exists (jieba's trans_p keys)
         self.has_out = np.array([bool(trans_p[y]) for y in self.names])
         self.start = np.array([start_p.get(y, -np.inf) for y in self.names])
-        self.everything = np.ones(n, dtype=bool)
         self._emit_p, self._states, self._index = emit_p, states, index
+        self._emit_by_number = [emit_p[y] for y in self.names]
+        self.all_states = np.arange(n)
         self._allowed: dict[str, object] = {}
         self._emission: dict[str, object] = {}
 
@@ -353,24 +354,23 @@ class _DenseViterbi:
         return cls(np, start_p, trans_p, emit_p, states)
 
     def _char(self, c: str):
-        """The states character ``c`` may be in (jieba's char_state_tab, else all) and its
-        emission log-probabilities for those states (``_MIN_FLOAT`` elsewhere)."""
+        """The states character ``c`` may be in (jieba's char_state_tab, else all), as
+        ascending state numbers, and its emission log-probabilities in those states: two
+        arrays as long as the character's states (a few dozen), made once per character."""
         got = self._allowed.get(c)
         if got is None:
             if len(self._allowed) > 50_000:
                 self._allowed.clear()
                 self._emission.clear()
-            np = self.np
             names = self._states.get(c)
             if names is None:
-                return self.everything, self._full_emission(c)
-            allowed = np.zeros(len(self.names), dtype=bool)
-            emission = np.full(len(self.names), _MIN_FLOAT)
-            for y in names:
-                i = self._index[y]
-                allowed[i] = True
-                emission[i] = self._emit_p[y].get(c, _MIN_FLOAT)
-            got = self._allowed[c] = (allowed, emission)
+                got = (self.all_states, self._full_emission(c))
+            else:
+                index, emit = self._index, self._emit_by_number
+                at = sorted([index[y] for y in names])
+                got = (self.np.array(at, dtype=self.np.intp),
+                       self.np.array([emit[i].get(c, _MIN_FLOAT) for i in at]))
+            self._allowed[c] = got
         return got
 
     def _full_emission(self, c: str):
@@ -381,35 +381,46 @@ class _DenseViterbi:
 
     def viterbi(self, obs: str) -> list:
         np = self.np
-        allowed, emission = self._char(obs[0])
-        now = np.flatnonzero(allowed)
-        V = self.start[now] + emission[now]
-        back: list = []
-        nows = [now]
-        for c in obs[1:]:
-            prev_ok = self.has_out[now]
-            if not prev_ok.any():  # no state can go on: jieba's own code decides
+        has_out, trans = self.has_out, self.trans
+        now, emission = self._char(obs[0])
+        V = self.start[now] + emission
+        back: list = []  # per step, the best previous state of each state in ``now``
+        nows: list = [now]
+        for t in range(1, len(obs)):
+            ok = has_out[now]
+            if ok.all():
+                prev, Vp = now, V
+            elif ok.any():
+                prev, Vp = now[ok], V[ok]
+            else:  # no state can go on: jieba's own code decides
                 return None  # type: ignore[return-value]
-            prev = now[prev_ok]
-            Vp = V[prev_ok]
-            expect = self.reach[prev].any(axis=0)
-            allowed, emission = self._char(c)
-            mask = allowed & expect
-            if not mask.any():  # states outside the character's own: their emissions too
-                mask = expect if expect.any() else self.everything
-                emission = self._full_emission(c)
-            now = np.flatnonzero(mask)
-            scores = (Vp[:, None] + self.trans[np.ix_(prev, now)]) + emission[now]
+            idx, emission = self._char(obs[t])
+            sub = trans[prev[:, None], idx]  # transitions prev -> the character's states
+            keep = (sub > -np.inf).any(axis=0)  # states some previous state reaches
+            if keep.any():
+                if not keep.all():
+                    now, sub, emission = idx[keep], sub[:, keep], emission[keep]
+                else:
+                    now = idx
+            else:  # states outside the character's own: their emissions too
+                expect = self.reach[prev].any(axis=0)
+                now = np.flatnonzero(expect) if expect.any() else self.all_states
+                emission = self._full_emission(obs[t])[now]
+                sub = trans[prev[:, None], now]
+            scores = (Vp[:, None] + sub) + emission
             best = scores.argmax(axis=0)
-            V = scores[best, np.arange(len(now))]
-            back.append(prev[best])
+            V = scores.max(axis=0)
+            back.append(prev[best].tolist())
             nows.append(now)
-        state = int(nows[-1][int(V.argmax())])
+        k = int(V.argmax())
         route = [None] * len(obs)
+        names = self.names
         for i in range(len(obs) - 1, -1, -1):
-            route[i] = self.names[state]
+            state = int(nows[i][k])
+            route[i] = names[state]
             if i:
-                state = int(back[i - 1][int(np.searchsorted(nows[i], state))])
+                state = back[i - 1][k]
+                k = nows[i - 1].tolist().index(state)
         return route
 
 

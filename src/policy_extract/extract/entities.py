@@ -613,7 +613,7 @@ class EntityExtractor:
             brand = text[a:m[0]]
             if brand in zone_words or brand in places or self.brand_stop.search(brand) or \
                     not _BRAND.fullmatch(brand) or \
-                    self.grammars["park"].generic.fullmatch(brand) or _common_word(doc, a, m[0]):
+                    self.grammars["park"].generic.fullmatch(brand) or _common_word(doc, a, m[0], self.bounds):
                 continue
             out.append(Candidate(brand, "enterprise", a, m[0]))
         return out
@@ -635,7 +635,7 @@ class EntityExtractor:
                 continue
             if self.suffix_rx.search(item) and not self.legal.search(item):
                 continue
-            if not _ITEM.fullmatch(item) or _common_word(doc, a, b):
+            if not _ITEM.fullmatch(item) or _common_word(doc, a, b, self.bounds):
                 continue
             out.append(Candidate(item, "enterprise", a, b))
         return out
@@ -843,16 +843,17 @@ class EntityExtractor:
             groups.setdefault(key, []).append(c)
         out = []
         source = doc.source
+        to_original = doc.offsets.to_original
         for members in groups.values():
-            spans: list = []  # each member's Span, mapped once
+            # one validation per entity: its mentions and span go in as plain values (the
+            # records validate them as they validate themselves)
             mentions: list = []
             forms: dict[str, None] = {}
             try:
                 for m in members:
-                    sp = doc.span(m.start, m.end)
-                    quoted = source[sp.start:sp.end]
-                    spans.append(sp)
-                    mentions.append(Mention(text=quoted, span=sp))
+                    s, e = to_original(m.start, m.end)
+                    quoted = source[s:e]
+                    mentions.append({"text": quoted, "span": {"start": s, "end": e}})
                     # the form as the caller wrote it where it maps character for character
                     forms[quoted if len(quoted) == len(m.text) and quoted.strip() == quoted
                           else m.text] = None
@@ -863,8 +864,8 @@ class EntityExtractor:
             try:
                 out.append(Entity(
                     text=canonical, label=first.label, aliases=[f for f in forms if f != canonical],
-                    mentions=mentions, extractor=self.name, span=spans[0], quote=mentions[0].text,
-                    section=doc.section_at(first.start)))
+                    mentions=mentions, extractor=self.name, span=mentions[0]["span"],
+                    quote=mentions[0]["text"], section=doc.section_at(first.start)))
             except ValueError:
                 continue
         out.sort(key=lambda e: e.span.start)
@@ -967,12 +968,13 @@ def _begins(spans: list[tuple[int, int]], s: int, e: int) -> bool:
     return any(a == s and b > e for a, b in spans[i:i + 8])
 
 
-def _common_word(doc: Doc, start: int, end: int) -> bool:
-    """Is text[start:end] one ordinary dictionary word (新材料, 人工智能), not a name?"""
+def _common_word(doc: Doc, start: int, end: int, bounds: "Boundaries | None" = None) -> bool:
+    """Is text[start:end] one ordinary dictionary word (新材料, 人工智能), not a name? With
+    ``bounds``, its tokens come from the window table of name_start (the same string cut once)."""
     if doc.segmenter is None:
         return False
     try:
-        toks = doc.tokens(start, end)
+        toks = bounds.local_tokens(doc, start, end) if bounds is not None else doc.tokens(start, end)
     except Exception:  # noqa: BLE001 - a segmenter problem must not lose the candidate
         return False
     if toks and (toks[0].pos or "")[:1] in ("p", "c", "d", "r", "u"):
