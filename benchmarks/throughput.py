@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--texts", type=Path, default=DEV if DEV.is_dir() else OWN)
     ap.add_argument("--warm", type=Path, default=OWN)
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--batch-files", type=int, default=240)
+    ap.add_argument("--batch-files", type=int, default=480)
     ap.add_argument("--skip", default="", help="comma-separated: throughput,linearity,cold,memory,batch")
     args = ap.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
