@@ -3,7 +3,7 @@
 
 Prints figures; asserts nothing (no timed unit tests anywhere). Run:
 
-    .venv/bin/python benchmarks/throughput.py [--texts DIR] [--rounds 3] [--batch-files 240]
+    .venv/bin/python benchmarks/throughput.py [--texts DIR] [--rounds 3] [--batch-files 480]
                                               [--skip batch,memory,...]
 
 What is measured, and how:
