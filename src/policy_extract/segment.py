@@ -344,6 +344,15 @@ class _DenseViterbi:
         self.all_states = np.arange(n)
         self._allowed: dict[str, object] = {}
         self._emission: dict[str, object] = {}
+        # every character of jieba's char_state_tab made at once (~6,000 characters, ~20 ms,
+        # once per process): a document's first sight of a character then costs nothing
+        self._fill(states)
+
+    def _fill(self, states: dict) -> None:
+        np, index, emit = self.np, self._index, self._emit_by_number
+        for c, names in states.items():
+            at = sorted([index[y] for y in names])
+            self._allowed[c] = (np.array(at, dtype=np.intp), np.array([emit[i].get(c, _MIN_FLOAT) for i in at]))
 
     @classmethod
     def build(cls, start_p: dict, trans_p: dict, emit_p: dict, states: dict) -> "_DenseViterbi | None":
@@ -359,12 +368,11 @@ class _DenseViterbi:
         arrays as long as the character's states (a few dozen), made once per character."""
         got = self._allowed.get(c)
         if got is None:
-            if len(self._allowed) > 50_000:
-                self._allowed.clear()
+            if len(self._emission) > 4_000:  # characters outside jieba's tables (2 kB each)
                 self._emission.clear()
             names = self._states.get(c)
-            if names is None:
-                got = (self.all_states, self._full_emission(c))
+            if names is None:  # outside jieba's tables: any state (bounded cache of emissions)
+                return self.all_states, self._full_emission(c)
             else:
                 index, emit = self._index, self._emit_by_number
                 at = sorted([index[y] for y in names])
