@@ -54,8 +54,17 @@ def find_inputs(spec: str | Path | Iterable[str | Path], *, suffixes: Iterable[s
 
 
 # ---------------------------------------------------------------- one document (runs in a worker)
+RECORD_KINDS = ("targets", "statistics", "deadlines", "entities", "projects")
+
+
 def process_path(path: str, doc_date: str | None = None, options: dict | None = None) -> str:
     """Read and extract one file; the JSONL line for it. Never raises: failures become error lines."""
+    return _process(path, doc_date, options)[0]
+
+
+def _process(path: str, doc_date: str | None, options: dict | None) -> tuple[str, dict]:
+    """:func:`process_path`'s line and its tally for the summary (``{"error": type}`` or
+    ``{"records": {kind: count}}``), so that the driver need not parse the line again."""
     from . import extract
     from .loaders import load
     from .writers import result_line
@@ -64,13 +73,14 @@ def process_path(path: str, doc_date: str | None = None, options: dict | None = 
         loaded = load(path)
         date = dt.date.fromisoformat(doc_date) if doc_date else None
         doc = extract(loaded.text, doc_date=date, **(options or {}))
-        return result_line(path, doc, format=loaded.format, encoding=loaded.encoding,
+        line = result_line(path, doc, format=loaded.format, encoding=loaded.encoding,
                            pages=list(loaded.page_starts) or None)
+        return line, {"records": {kind: len(getattr(doc, kind)) for kind in RECORD_KINDS}}
     except PolicyExtractError as exc:
-        return result_line(path, error={"type": type(exc).__name__,
-                                        "reason": getattr(exc, "reason", None) or str(exc)})
+        error = {"type": type(exc).__name__, "reason": getattr(exc, "reason", None) or str(exc)}
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the batch
-        return result_line(path, error={"type": type(exc).__name__, "reason": f"internal error: {exc}"})
+        error = {"type": type(exc).__name__, "reason": f"internal error: {exc}"}
+    return result_line(path, error=error), {"error": error["type"]}
 
 
 # ---------------------------------------------------------------- output file
@@ -134,15 +144,22 @@ class BatchSummary:
         return self.ok + self.errors
 
     def add(self, line: str) -> None:
+        """Count one output line (parsed here; :meth:`add_tally` takes what the worker counted)."""
         item = json.loads(line)
         if "error" in item:
+            self.add_tally({"error": item["error"].get("type", "Error")})
+        else:
+            self.add_tally({"records": {k: len(item["document"].get(k) or []) for k in RECORD_KINDS}})
+
+    def add_tally(self, tally: dict) -> None:
+        if "error" in tally:
             self.errors += 1
-            kind = item["error"].get("type", "Error")
+            kind = tally["error"] or "Error"
             self.error_types[kind] = self.error_types.get(kind, 0) + 1
             return
         self.ok += 1
-        for kind in ("targets", "statistics", "deadlines", "entities", "projects"):
-            self.records[kind] = self.records.get(kind, 0) + len(item["document"].get(kind) or [])
+        for kind, n in tally["records"].items():
+            self.records[kind] = self.records.get(kind, 0) + n
 
     def text(self) -> str:
         rate = self.processed / self.seconds if self.seconds else 0.0
@@ -199,9 +216,9 @@ def run_batch(inputs: str | Path | Iterable[str | Path], output: str | Path, *, 
             lines = _run_dask(todo, date, options, scheduler, workers)
         else:
             lines = _run_local(todo, date, options, workers)
-        for line in lines:
+        for line, tally in lines:
             writer.write(line)
-            summary.add(line)
+            summary.add_tally(tally)
             bar(1)
     finally:
         writer.close()
@@ -214,14 +231,15 @@ def run_batch(inputs: str | Path | Iterable[str | Path], output: str | Path, *, 
     return summary
 
 
-def _run_local(paths: list[str], date: str | None, options: dict | None, workers: int | None) -> Iterator[str]:
+def _run_local(paths: list[str], date: str | None, options: dict | None, workers: int | None
+               ) -> Iterator[tuple[str, dict]]:
     n = workers or os.cpu_count() or 1
     if n <= 1 or len(paths) <= 1:
         for p in paths:
-            yield process_path(p, date, options)
+            yield _process(p, date, options)
         return
     with ProcessPoolExecutor(max_workers=n, mp_context=_pool_context(options)) as pool:
-        yield from _bounded(lambda p: pool.submit(process_path, p, date, options), paths, 4 * n,
+        yield from _bounded(lambda p: pool.submit(_process, p, date, options), paths, 4 * n,
                             lambda fs: wait(fs, return_when=FIRST_COMPLETED)[0])
 
 
@@ -284,8 +302,8 @@ def _warm_from_env() -> None:
 
 
 def _bounded(submit: Callable[[str], Any], paths: list[str], window: int,
-             wait_some: Callable[[set], Iterable[Any]]) -> Iterator[str]:
-    """Keep at most ``window`` documents in flight; yield each line as it finishes."""
+             wait_some: Callable[[set], Iterable[Any]]) -> Iterator[Any]:
+    """Keep at most ``window`` documents in flight; yield each result as it finishes."""
     pending: set = set()
     it = iter(paths)
     for p in it:
@@ -302,7 +320,7 @@ def _bounded(submit: Callable[[str], Any], paths: list[str], window: int,
 
 
 def _run_dask(paths: list[str], date: str | None, options: dict | None, scheduler: str | None,
-              workers: int | None) -> Iterator[str]:
+              workers: int | None) -> Iterator[tuple[str, dict]]:
     try:
         from distributed import Client, LocalCluster
         from distributed import wait as dwait
@@ -318,7 +336,7 @@ def _run_dask(paths: list[str], date: str | None, options: dict | None, schedule
         client = Client(cluster)
     try:
         n = max(1, sum(w.get("nthreads", 1) for w in client.scheduler_info()["workers"].values()))
-        yield from _bounded(lambda p: client.submit(process_path, p, date, options, pure=False), paths, 4 * n,
+        yield from _bounded(lambda p: client.submit(_process, p, date, options, pure=False), paths, 4 * n,
                             lambda fs: dwait(list(fs), return_when="FIRST_COMPLETED").done)
     finally:
         client.close()
