@@ -106,45 +106,79 @@ def test_never_crashes(text):
     assert not [w for w in doc.warnings if w.code == "stage_failed"]
 
 
-def test_prose_matches_start_at_a_prj_first_character():
-    """Sentences without a `prj_first` character are not searched: every example of the prose
-    rules must begin its matches with one (widen the fragment when a rule starts elsewhere)."""
+def _prose_rules():
     from policy_extract.patterns import load_patterns
 
     pats = load_patterns()
-    first = pats.compile("{prj_first}")
-    for rule in pats.rules("projects"):
-        if rule.id not in ("enumeration_end", "named_project"):
-            continue
+    return pats, [r for r in pats.rules("projects") if r.id in ("enumeration_end", "named_project")]
+
+
+def test_prose_rules_declare_the_words_their_matches_start_with():
+    """Only the positions of a prose rule's `anchor` words are tried: every example of the
+    rule must begin its matches with one (add a word when a rule starts elsewhere)."""
+    pats, rules = _prose_rules()
+    assert len(rules) == 2
+    for rule in rules:
+        words = tuple(rule.data["anchor"])
         rx = pats.compile_rule(rule)
         for example in rule.examples:
             starts = [m.start() for m in rx.finditer(example)]
             assert starts, (rule.id, example)
-            assert all(first.match(example, s) for s in starts), (rule.id, example)
+            assert all(example.startswith(words, s) for s in starts), (rule.id, example)
 
 
-def test_prose_search_from_the_first_prj_first_character_finds_what_a_full_search_finds():
-    """Prose rules are searched from the sentence's first `prj_first` character on; on the
-    project's corpora that gives the very matches a search of the whole sentence gives."""
+def _random_texts(n: int = 3000) -> list[str]:
+    import random
+
+    rnd = random.Random(7)
+    pieces = ["等", "…", "……", ".", "...", "项目", "工程", "项", "目", "工", "程", "重点", "7个", "十二项", "一批",
+              "多个", "、", "，", "。", "！", "\n", " ", "A", "中心", "技术", "企业", "平台", "建设", "公司", "和"]
+    return ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 25))) for _ in range(n)]
+
+
+def test_prose_rules_tried_at_their_anchors_find_what_a_full_search_finds():
+    """Trying a prose rule only at its anchor words gives the very matches a search of the
+    whole sentence gives: on the examples, the project's corpora and random strings."""
     from pathlib import Path
 
     from policy_extract.extract.projects import ProjectExtractor, _finditer
 
     ex = ProjectExtractor(PIPE.patterns)
+    pats, rules = _prose_rules()
     folder = Path(__file__).resolve().parents[1] / "corpora" / "texts"
     texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))] + [COLUMN]
+    texts += [e for r in rules for e in r.examples + r.counterexamples] + _random_texts()
     for raw in texts:
         doc = PIPE.make_doc(raw)
         searched = set()
-        for s, e, starts in ex._sentences(doc):
+        for s, e, enum_at, named_at in ex._sentences(doc):
             searched.add((s, e))
-            for rx in (ex.enum_rx, ex.named_rx):
-                assert ([m.span() for m in _finditer(rx, doc.text, s, e, starts)]
-                        == [m.span() for m in rx.finditer(doc.text, s, e)])
+            for rx, at in ((ex.enum_rx, enum_at), (ex.named_rx, named_at)):
+                assert ([m.span() for m in _finditer(rx, doc.text, s, e, at)]
+                        == [m.span() for m in rx.finditer(doc.text, s, e) if m.end() > m.start()]), raw
         for s, e in doc.sentences:  # the sentences skipped have no match at all
             if (s, e) not in searched:
                 assert not list(ex.enum_rx.finditer(doc.text, s, e))
                 assert not list(ex.named_rx.finditer(doc.text, s, e))
+
+
+def test_enumeration_end_lookahead_changes_no_match():
+    """`prj_head_near` only says in front what the rest of `enumeration_end` implies: the rule
+    without it finds the same matches (examples, corpora, random strings)."""
+    from pathlib import Path
+
+    import regex
+
+    pats, rules = _prose_rules()
+    rule = next(r for r in rules if r.id == "enumeration_end")
+    assert "{prj_head_near}" in rule.pattern
+    with_it = pats.compile_rule(rule)
+    without = regex.compile(pats.expand(rule.pattern.replace("{prj_head_near}", "")), with_it.flags)
+    folder = Path(__file__).resolve().parents[1] / "corpora" / "texts"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    texts += rule.examples + rule.counterexamples + _random_texts()
+    for text in texts:
+        assert [m.span() for m in with_it.finditer(text)] == [m.span() for m in without.finditer(text)]
 
 
 def test_records_are_located_as_the_doc_locates_them():

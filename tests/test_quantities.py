@@ -219,3 +219,38 @@ def test_the_measured_thing_named_after_the_number(sentence, expected):
 def test_a_multiple_names_its_base_unless_it_is_a_time(sentence, indicator):
     doc = policy_extract.extract(sentence, doc_date=dt.date(2023, 1, 30))
     assert [r.indicator for r in doc.targets + doc.statistics if r.kind == "multiple"] == [indicator]
+
+
+def test_reader_patterns_run_on_re_find_what_regex_finds():
+    """The reader's patterns that run on the standard library's ``re`` (``quantities._FASTER``)
+    give the very matches the ``regex`` module gives: searched and matched at windows of the
+    corpora and of random strings."""
+    import random
+    from pathlib import Path
+
+    import regex
+
+    from policy_extract.extract.quantities import _FASTER, QuantityReader
+    from policy_extract.patterns import load_patterns
+
+    reader = QuantityReader(load_patterns())
+    folder = Path(__file__).resolve().parents[1] / "corpora" / "texts"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    rnd = random.Random(5)
+    pieces = ["将", "计划", "了", "已", "到", "2025年", "今年", "“十四五”期间", "1-9月", "近三年", "实现", "确保",
+              "提出", "确立", "，", "。", "\n", " ", "目标", "规模", "亿元", "比", "由", "的", "a", "1"]
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12))) for _ in range(3000)]
+
+    def key(m):
+        return None if m is None else (m.span(), m.groups())
+
+    for name in _FASTER:
+        fast = getattr(reader, name)
+        slow = regex.compile(fast.pattern, fast.flags & (regex.IGNORECASE | regex.MULTILINE | regex.DOTALL))
+        for text in texts:
+            step = max(1, len(text) // 200)
+            for a in range(0, len(text) + 1, step):
+                b = min(len(text), a + rnd.randint(0, 60))
+                assert key(fast.search(text, a, b)) == key(slow.search(text, a, b)), (name, text[a:b])
+                assert key(fast.match(text, a, b)) == key(slow.match(text, a, b)), (name, text[a:b])
+            assert key(fast.search(text)) == key(slow.search(text)), (name, text)

@@ -351,3 +351,25 @@ def test_a_bad_anchor_is_an_error_naming_the_rule(tmp_path):
         "    data: {kind: duration, anchor: 年, anchor_within: -1}\n", encoding="utf-8")
     with pytest.raises(PatternError, match="duration"):
         TimeGrammar(load_patterns([tmp_path]))
+
+
+def test_sentence_split_by_characters_is_the_regex_split():
+    """``Doc.sentences`` finds its boundaries with str.find (``_split_at_chars``): the same
+    ranges as the regex split, on the corpora and on random strings (ranges of them too)."""
+    import random
+    from pathlib import Path
+
+    from policy_extract.document import _SENTENCE_CHARS, _SENTENCE_END, _split, _split_at_chars
+
+    folder = Path(__file__).resolve().parents[1] / "corpora" / "texts"
+    for p in sorted(folder.glob("*.txt")):
+        text = p.read_text(encoding="utf-8")
+        assert _split_at_chars(text, _SENTENCE_CHARS) == _split(text, _SENTENCE_END)
+    rnd = random.Random(3)
+    alphabet = "ab 。！？!?；;\n\t\u3000\x1c\x85\xa0，,1"
+    for _ in range(5000):
+        s = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 20)))
+        assert _split_at_chars(s, _SENTENCE_CHARS) == _split(s, _SENTENCE_END), repr(s)
+        a = rnd.randint(0, len(s))
+        b = rnd.randint(a, len(s))
+        assert _split_at_chars(s, _SENTENCE_CHARS, a, b) == _split(s, _SENTENCE_END, a, b), (repr(s), a, b)

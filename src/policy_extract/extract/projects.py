@@ -48,47 +48,88 @@ def _rule(patterns: PatternSet, file: str, rule_id: str) -> regex.Pattern:
     return patterns.compile_rule(next(r for r in patterns.rules(file) if r.id == rule_id))
 
 
+def _lines_from(text: str, pos: int) -> Iterator[tuple[int, int]]:
+    """The (start, end) of each line of ``text`` from the line starting at ``pos`` on, blank ones
+    skipped: ``structure.lines_of`` read from ``pos`` (a line start), one line at a time."""
+    n = len(text)
+    while pos <= n:
+        end = text.find("\n", pos)
+        end = n if end < 0 else end
+        if end > pos and not text[pos:end].isspace():
+            yield pos, end
+        pos = end + 1
+
+
+def _next_line_matching(rx: regex.Pattern, text: str, pos: int) -> tuple[int, int, regex.Match] | None:
+    """The first line at or after the line start ``pos`` that ``rx.match`` accepts (as a
+    string of its own), with that match; else None. A multiline ``^…$`` rule matches a line
+    where a search of the text finds it (no line break inside), so the search skips the lines
+    between (the tests compare it with trying every line); any other rule tries every line."""
+    if not rx.flags & regex.MULTILINE:
+        for s, e in _lines_from(text, pos):
+            m = rx.match(text[s:e])
+            if m:
+                return s, e, m
+        return None
+    n = len(text)
+    while pos <= n:
+        found = rx.search(text, pos)
+        if found is None:
+            return None
+        s = text.rfind("\n", 0, found.start()) + 1
+        s = max(s, pos)
+        e = text.find("\n", s)
+        e = n if e < 0 else e
+        if e > s and not text[s:e].isspace():
+            m = rx.match(text[s:e])
+            if m:
+                return s, e, m
+        pos = e + 1
+    return None
+
+
 def column_blocks(doc: Doc) -> list[ColumnBlock]:
     """The 专栏 boxes of ``doc.text`` with their list items (cached on the doc)."""
     cached = doc.meta.get("_column_blocks")
     if cached is not None:
         return cached
-    from ..structure import lines_of, structural_kind, zone_of  # one reading of the rules
+    from ..structure import structural_kind, zone_of  # one reading of the rules
 
     pats = doc.patterns
     col_rx = _rule(pats, "structure", "column")
     list_rx = _rule(pats, "structure", "column_list")
     fig_rx = _rule(pats, "structure", "figure")
     note_rx = _rule(pats, "projects", "item_note")
-    lines = lines_of(doc.text)
+    text = doc.text
     out: list[ColumnBlock] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        m = col_rx.match(line.text)
-        i += 1
-        if not m:
-            continue
-        title = m.group("title").strip()
-        block = ColumnBlock(label=f"专栏{m.group('number')}", title=title, zone=zone_of(doc, title),
-                            start=line.start, end=line.end)
-        while i < len(lines):
-            nxt = lines[i]
-            lm = list_rx.match(nxt.text)
-            if not lm or structural_kind(doc, nxt.text) or fig_rx.match(nxt.text.strip()):
+    pos = 0
+    while True:
+        found = _next_line_matching(col_rx, text, pos)
+        if found is None:
+            break
+        line_start, line_end, header = found
+        title = header.group("title").strip()
+        block = ColumnBlock(label=f"专栏{header.group('number')}", title=title, zone=zone_of(doc, title),
+                            start=line_start, end=line_end)
+        pos = line_end + 1
+        for ns, ne in _lines_from(text, pos):
+            nxt_text = text[ns:ne]
+            lm = list_rx.match(nxt_text)
+            if not lm or structural_kind(doc, nxt_text) or fig_rx.match(nxt_text.strip()):
+                pos = ns
                 break
-            base = nxt.start + lm.start("items")
+            base = ns + lm.start("items")
             items = []
-            for text, s, e in split_items(lm.group("items"), base):
-                note = note_rx.search(text)
+            for item, s, e in split_items(lm.group("items"), base):
+                note = note_rx.search(item)
                 if note:
-                    e -= len(text) - note.start()
-                    text = text[:note.start()]
-                if text:
-                    items.append(ColumnItem(text, s, e))
+                    e -= len(item) - note.start()
+                    item = item[:note.start()]
+                if item:
+                    items.append(ColumnItem(item, s, e))
             block.lists.append((lm.group("category").strip(), items))
-            block.end = nxt.end
-            i += 1
+            block.end = ne
+            pos = ne + 1
         out.append(block)
     doc.meta["_column_blocks"] = out
     return out
@@ -154,11 +195,51 @@ class _Words:
         return text, start
 
 
+def _anchor_words(patterns: PatternSet, rule_id: str) -> tuple[str, ...] | None:
+    """The rule's `anchor` words (data): every match starts with one of them; None: not declared."""
+    rule = next(r for r in patterns.rules("projects") if r.id == rule_id)
+    words = (rule.data or {}).get("anchor")
+    if not words:
+        return None
+    if isinstance(words, str):
+        words = [words]
+    return tuple(str(w) for w in words if str(w)) or None
+
+
+def _positions(text: str, words: tuple[str, ...]) -> list[int]:
+    """Every start of one of ``words`` in ``text``, sorted (str.find: no regex)."""
+    found: set[int] = set()
+    for w in words:
+        i = text.find(w)
+        while i >= 0:
+            found.add(i)
+            i = text.find(w, i + 1)
+    return sorted(found)
+
+
+def _matches_at(rx: regex.Pattern, text: str, e: int, starts: list[int]) -> list[regex.Match]:
+    """``rx.finditer(text, s, e)``'s non-empty matches for a rule whose every match starts at one
+    of ``starts`` (the sorted anchor positions in ``[s, e)``): only those are tried, in order,
+    each once; a match resumes the scan at its end, as ``finditer`` does."""
+    out = []
+    pos = -1
+    match = rx.match
+    for p in starts:
+        if p < pos:
+            continue
+        m = match(text, p, e)
+        if m is not None and m.end() > p:
+            out.append(m)
+            pos = m.end()
+    return out
+
+
 def _finditer(rx: regex.Pattern, text: str, s: int, e: int, starts: list[int] | None) -> list[regex.Match]:
-    """``rx.finditer(text, s, e)``'s matches when every one starts at one of ``starts``
-    (sorted positions in ``[s, e)``; None: anywhere): the search begins at the first of them."""
-    begin = s if not starts else max(s, starts[0])
-    return [m for m in rx.finditer(text, begin, e) if m.end() > m.start()]
+    """``rx.finditer(text, s, e)``'s non-empty matches; with ``starts`` (the anchor positions in
+    ``[s, e)``), trying only those."""
+    if starts is None:
+        return [m for m in rx.finditer(text, s, e) if m.end() > m.start()]
+    return _matches_at(rx, text, e, starts)
 
 
 class _Locator:
@@ -199,8 +280,9 @@ class ProjectExtractor:
         self.enum_rx = _rule(patterns, "projects", "enumeration_end")
         self.named_rx = _rule(patterns, "projects", "named_project")
         self.words = _Words(patterns)
-        # where a prose match can start (None: anywhere)
-        self.first_rx = patterns.compile("{prj_first}") if "prj_first" in patterns.fragments else None
+        # the words every match of a prose rule starts with (data `anchor`; None: anywhere)
+        self.enum_anchors = _anchor_words(patterns, "enumeration_end")
+        self.named_anchors = _anchor_words(patterns, "named_project")
 
     def __call__(self, doc: Doc) -> None:
         out: list[Project] = doc.records.setdefault("projects", [])
@@ -217,28 +299,33 @@ class ProjectExtractor:
         block_ends = [b.end for b in blocks]
         text = doc.text
         seen: set[tuple[int, int]] = set()
-        for s, e, starts in self._sentences(doc):
+        for s, e, enum_at, named_at in self._sentences(doc):
             k = bisect.bisect_right(block_starts, s) - 1
             if k >= 0 and s < block_ends[k]:
                 continue
-            for name, ns, ne, category in self._prose(text, s, e, starts):
+            for name, ns, ne, category in self._prose(text, s, e, enum_at, named_at):
                 if (ns, ne) in seen:
                     continue
                 seen.add((ns, ne))
                 out.append(Project(name=name, category=category, components=components_of(name),
                                    extractor=self.name, **located(ns, ne)))
 
-    def _sentences(self, doc: Doc) -> Iterator[tuple[int, int, list[int] | None]]:
-        """The sentences where a prose match may start, with the positions it may start at
-        (None: anywhere). Every match starts on a `prj_first` character (the fragment's
-        declaration, checked by the tests), so the other sentences and positions are skipped."""
+    def _sentences(self, doc: Doc) -> Iterator[tuple[int, int, list[int] | None, list[int] | None]]:
+        """The sentences where a prose match may start, with the positions where a match of
+        each rule may start (None: anywhere). Every match starts with one of its rule's
+        `anchor` words (the rules' declaration, checked by the tests), so the other sentences
+        and positions are skipped."""
         sentences = doc.sentences
-        if self.first_rx is None:
+        if self.enum_anchors is None or self.named_anchors is None:
             for s, e in sentences:
-                yield s, e, None
+                yield s, e, None, None
             return
-        firsts = [m.start() for m in self.first_rx.finditer(doc.text)]
+        text = doc.text
+        enum_at = _positions(text, self.enum_anchors)
+        named_at = _positions(text, self.named_anchors)
+        firsts = sorted(enum_at + named_at)
         sentence_starts = [s for s, _ in sentences]
+        bisect_left = bisect.bisect_left
         i, n = 0, len(firsts)
         while i < n:
             k = bisect.bisect_right(sentence_starts, firsts[i]) - 1
@@ -246,19 +333,19 @@ class ProjectExtractor:
                 i += 1  # between sentences (a blank stretch)
                 continue
             s, e = sentences[k]
-            j = bisect.bisect_left(firsts, e, i)
-            yield s, e, firsts[i:j]
-            i = j
+            i = bisect_left(firsts, e, i)
+            yield (s, e, enum_at[bisect_left(enum_at, s):bisect_left(enum_at, e)],
+                   named_at[bisect_left(named_at, s):bisect_left(named_at, e)])
 
     # -- prose -------------------------------------------------------------------------
-    def _prose(self, text: str, s: int, e: int, starts: list[int] | None = None
-               ) -> Iterator[tuple[str, int, int, str | None]]:
-        for m in _finditer(self.enum_rx, text, s, e, starts):
+    def _prose(self, text: str, s: int, e: int, enum_at: list[int] | None = None,
+               named_at: list[int] | None = None) -> Iterator[tuple[str, int, int, str | None]]:
+        for m in _finditer(self.enum_rx, text, s, e, enum_at):
             head = m.group("head")
             category = None if head in self.words.generic_heads else head
             for item, a, b in self._enumeration(text, self._clause_start(text, s, m.start()), m.start()):
                 yield item, a, b, category
-        for m in _finditer(self.named_rx, text, s, e, starts):
+        for m in _finditer(self.named_rx, text, s, e, named_at):
             got = self._grow_left(text, s, m.start(), m.end())
             if got is None:
                 continue

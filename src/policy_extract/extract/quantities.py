@@ -26,7 +26,7 @@ from ..numerals import to_float
 from ..patterns import PatternSet
 from ..records import Statistic, Target
 from . import register
-from .numbers import NumberFinder, QuantityMention
+from .numbers import NumberFinder, QuantityMention, _faster_engine
 from .table_quantities import STATISTICS as _STATISTICS, TARGETS as _TARGETS, table_records
 from .time import find_time_expressions
 
@@ -123,6 +123,10 @@ _GROWTH_PARTICLES = "了到至"
 """after a growth word, before the number (增长了5%, 提高到80%)"""
 
 
+_FASTER = ("future_cue", "past_cue", "_rx_time_prefix", "_cut_any", "_decision_before")
+"""the reader's patterns run on ``re`` when it reads them (the tests compare both engines)"""
+
+
 class QuantityReader:
     """Reads quantity mentions in a sentence (shared by the targets extractor and its tests)."""
 
@@ -142,13 +146,15 @@ class QuantityReader:
         self.future_cues = w("future_cues")
         self.past_cues = w("past_cues")
         # "does the text hold one of the cues": one scan each
-        self.future_cue = regex.compile(alt(self.future_cues))
-        self.past_cue = regex.compile(alt(self.past_cues))
+        # (patterns the standard library's ``re`` reads run on it: the same matches, 2-3x faster
+        # per call; see _FASTER below and the tests)
+        self.future_cue = _faster_engine(regex.compile(alt(self.future_cues)))
+        self.past_cue = _faster_engine(regex.compile(alt(self.past_cues)))
         rules = {r.id: patterns.compile_rule(r) for r in patterns.rules("quantities")}
         self.goal_heading = rules["goal_heading"]
         self.imperative = rules["imperative"]
         self.base_heading = rules["base_heading"]
-        self._rx_time_prefix = rules["time_prefix"]
+        self._rx_time_prefix = _faster_engine(rules["time_prefix"])
         self._rx_comparison_tail = rules["comparison_tail"]
         self._rx_scale_goal_tail = rules["scale_goal_tail"]
         self._rx_scale_move_tail = rules["scale_move_tail"]
@@ -163,7 +169,7 @@ class QuantityReader:
         self.cut_after = sorted(w("indicator_cut_after"), key=len, reverse=True)
         self._prefix_words = _Lexicon(self.prefix_stop)
         self._suffix_words = _Lexicon(self.suffix_stop)
-        self._cut_any = regex.compile(alt(self.cut_after))
+        self._cut_any = _faster_engine(regex.compile(alt(self.cut_after)))
         self._coordination = regex.compile(
             "(?P<resp>" + alt(w("respectively")) + ")|(?<!平)(?P<each>" + alt(w("each")) + ")(?=["
             + "".join(w("each_verbs")) + "])")
@@ -182,7 +188,8 @@ class QuantityReader:
         self.descriptive = tuple(sorted(w("descriptive_measures"), key=len, reverse=True))
         self._decision = regex.compile("(?:" + alt(w("decision_verbs")) + ")了?[^。！？!?]{0,60}(?:"
                                        + alt(w("decision_objects")) + ")")
-        self._decision_before = regex.compile("(?:" + alt(w("decision_verbs")) + ")了?[^，,。；;]{0,12}$")
+        self._decision_before = _faster_engine(
+            regex.compile("(?:" + alt(w("decision_verbs")) + ")了?[^，,。；;]{0,12}$"))
         self._decision_after = regex.compile("[^，,。；;]{0,16}?的?(?:" + alt(w("decision_objects")) + ")")
         self.frequency_words = set(w("frequency_words"))
         # the verb (growth word) a text ends with: the longest one
