@@ -156,3 +156,97 @@ def test_line_matches_are_each_rules_own_finditer():
         want = sorted(((i, m.span()) for i, r in enumerate(rules)
                        for m in pats.compile_rule(r).finditer(text)), key=lambda x: (x[1][0], x[0]))
         assert got == want
+
+
+def _texts_for_scans():
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "corpora" / "texts"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    lines = "\n".join(texts).split("\n")
+    # indented, tab-led and blank-led variants: a rule's leading [ \t]* must be read past
+    texts.append("\n".join(" " + ln for ln in lines))
+    texts.append("\n".join("\t \t" + ln for ln in lines[::-1]))
+    texts.append("\n\n  \n".join(ln.strip() for ln in lines))
+    return texts
+
+
+def test_first_characters_hold_for_rule_examples():
+    """The characters a rule's matches begin with, as read from its pattern, include the first
+    character of every match of its examples (and, past blanks, the first non-blank one)."""
+    from policy_extract.patterns import load_patterns
+    from policy_extract.structure import rule_first_chars
+
+    pats = load_patterns()
+    known = 0
+    for kind in ("structure", "boilerplate", "metadata", "tables", "columns"):
+        for rule in pats.rules(kind):
+            rx = pats.compile_rule(rule)
+            for past_blanks in (False, True):
+                first = rule_first_chars(pats, rule, past_blanks)
+                if first is None:
+                    continue
+                known += 1
+                for example in rule.examples:
+                    for m in rx.finditer(example):
+                        head = m.group().lstrip(" \t") if past_blanks else m.group()
+                        assert head[:1] in first, (rule.id, example)
+    assert known >= 20  # the headings, boilerplate and cell rules are all read
+
+
+def test_first_characters_not_known():
+    """Patterns whose first characters cannot be listed (or are read otherwise by the regex
+    module) give None, and the callers then try every line."""
+    import regex
+
+    from policy_extract.structure import _first_chars, _std_compile
+
+    for pattern in (r"\d+", r"[^,]x", r".a", r"a?", r"(?:ab)*", r"\w", r"[[:alpha:]]", r"(?i:ab)",
+                    r"\p{Han}", r"[\p{Han}]x", r"\P{Han}", r"(?:x){e<=1}", r"\s*a"):
+        assert _first_chars(pattern, 0) is None, pattern
+    assert _first_chars("ab", regex.IGNORECASE) is None
+    assert _first_chars(r"^[ \t]*(?:第|表)[0-9]", regex.MULTILINE) == frozenset(" \t第表")
+    assert _first_chars(r"^[ \t]*(?:第|表)[0-9]", regex.MULTILINE, True) == frozenset("第表")
+    assert _first_chars(r"(?<![\p{Han}])(?:发布|日期)", 0) == frozenset("发日")
+    assert _first_chars(r"a{0,2}b|c", 0) == frozenset("abc")
+    assert _first_chars(r"(a)\1", 0) == frozenset("a")  # what comes after the first character is not read
+    assert _first_chars(r"\\pa", 0) == frozenset("\\")  # an escaped backslash, then pa
+    for pattern in (r"\d", r"\s", r"\bx", r"[[:digit:]]", r"\p{Han}", r"(?i)a", r"a\Z"):
+        assert _std_compile(pattern) is None, pattern
+    assert _std_compile(r"\n(?=(?m:^[ \t]*[^\n，。]{2,40}?关于))") is not None
+
+
+def test_prefiltered_line_scans_equal_full_scans():
+    """Every line-start scan (by first characters, or in the standard library's engine) finds
+    exactly the matches each rule's own finditer finds, on whole documents."""
+    from policy_extract.patterns import load_patterns
+    from policy_extract.structure import _HEADING_KINDS, _line_finder, _line_matches
+
+    pats = load_patterns()
+    groups = [pats.rules("boilerplate"),
+              [r for r in pats.rules("structure") if r.data.get("kind") in _HEADING_KINDS]]
+    groups += [[r] for r in pats.rules("metadata")] + [[r] for r in pats.rules("structure")]
+    assert all(_line_finder(pats, g) is not None for g in groups[:2])
+    for text in _texts_for_scans():
+        for rules in groups:
+            got = [(i, m.span()) for i, m in _line_matches(pats, rules, text)]
+            want = sorted(((i, m.span()) for i, r in enumerate(rules)
+                           for m in pats.compile_rule(r).finditer(text)), key=lambda x: (x[1][0], x[0]))
+            assert got == want, [r.id for r in rules]
+
+
+def test_first_character_gates_agree_with_the_rules():
+    """A line whose first character no match begins with is one the rule does not match: the
+    gates structure and tables use skip no line a rule would match."""
+    from policy_extract.patterns import load_patterns
+    from policy_extract.structure import rule_first_chars
+
+    pats = load_patterns()
+    rules = [r for kind in ("structure", "tables") for r in pats.rules(kind)]
+    gates = [(pats.compile_rule(r), rule_first_chars(pats, r)) for r in rules]
+    for text in _texts_for_scans()[:-1]:
+        for line in set(text.split("\n")):
+            for t in (line, line.strip()):
+                for rx, first in gates:
+                    if first is not None and t[:1] not in first:
+                        assert rx.match(t) is None

@@ -7,6 +7,8 @@
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from typing import Iterable, TypeVar
 
 from .document import Doc
@@ -23,9 +25,17 @@ class IndicatorCatalog:
     def __init__(self, patterns: PatternSet) -> None:
         self.ignore = sorted(patterns.words("indicators", "ignore"), key=len, reverse=True)
         self.places = sorted(patterns.words("indicators", "places"), key=len, reverse=True)
-        # a word can only be removed from a text that starts (ends) with its first (last) character
-        self._place_first = {p[0] for p in self.places if p}
-        self._ignore_last = {w[-1] for w in self.ignore if w}
+        # a word can only be removed from a text that starts (ends) with its first (last)
+        # character: the places by first character, and the positions (in ``ignore``) of the
+        # words by last character, each in the order of the lists
+        self._place_first: dict[str, list[str]] = {}
+        for p in self.places:
+            if p:
+                self._place_first.setdefault(p[0], []).append(p)
+        self._ignore_last: dict[str, list[int]] = {}
+        for i, w in enumerate(self.ignore):
+            if w:
+                self._ignore_last.setdefault(w[-1], []).append(i)
         names: list[tuple[str, str]] = []
         for entry in patterns.entries("indicators"):
             for name in entry["names"]:
@@ -44,18 +54,30 @@ class IndicatorCatalog:
         text = text.replace("（", "(").replace("）", ")").replace(" ", "")
         if not text:
             return text
-        if text[0] in self._place_first:
-            for p in self.places:
-                if text.startswith(p) and len(text) > len(p) + 1:
-                    text = text[len(p):]
-                    break
-        changed = text[-1] in self._ignore_last
+        for p in self._place_first.get(text[0], ()):
+            if text.startswith(p) and len(text) > len(p) + 1:
+                text = text[len(p):]
+                break
+        # passes over ``ignore`` in order, each removing every word the text (as it is by then)
+        # ends with, until a pass removes none; only the words ending as the text does are read
+        ignore, by_last = self.ignore, self._ignore_last
+        changed = text[-1] in by_last
         while changed:
             changed = False
-            for w in self.ignore:
-                if text.endswith(w) and len(text) > len(w) + 1:
-                    text = text[: -len(w)]
-                    changed = True
+            at = 0  # the pass has read the words before this position
+            while text:
+                where = by_last.get(text[-1])
+                if not where:
+                    break
+                for k in range(bisect_left(where, at), len(where)):
+                    w = ignore[where[k]]
+                    if text.endswith(w) and len(text) > len(w) + 1:
+                        text = text[: -len(w)]
+                        changed = True
+                        at = where[k] + 1
+                        break
+                else:
+                    break  # no later word of the pass ends as the text does
         return text
 
     def lookup(self, indicator: str | None) -> str | None:
@@ -122,12 +144,15 @@ def _heads_agree(a: str, b: str) -> bool:
     return 2 * len(x & y) / (len(x) + len(y)) >= 0.5
 
 
+_TWO_HAN = re.compile("[\u4e00-\u9fff][^\u4e00-\u9fff]*[\u4e00-\u9fff]")
+
+
 def _richness(q: Quantity) -> tuple[int, int, int]:
-    """Table facts first, then an indicator written in Chinese, then the longer indicator."""
-    facts = sum(v is not None for v in (q.attribute, q.baseline_value, q.baseline_year)) + int(q.cumulative)
+    """Table facts first, then an indicator written in Chinese (two Han characters or more),
+    then the longer indicator."""
+    facts = (q.attribute is not None) + (q.baseline_value is not None) + (q.baseline_year is not None) + int(q.cumulative)
     text = q.indicator or ""
-    han = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
-    return facts, int(han >= 2), len(text)
+    return facts, int(_TWO_HAN.search(text) is not None), len(text)
 
 
 def merge_duplicates(records: Iterable[Q]) -> list[Q]:

@@ -7,7 +7,10 @@ Produces ``doc.outline`` (a ``records.Outline`` with spans into the caller's str
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 import itertools
+import re
+import warnings
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -127,16 +130,218 @@ def _joined(pats, rules: list, lead: str = "", tail: str = "", check=_joinable) 
     return got[1]
 
 
-def _line_finder(pats, rules: list) -> regex.Pattern | None:
-    """``\n(?=...)`` matching the line breaks after which one of ``rules`` matches; None when
-    a rule is not line-anchored (then its matches cannot be found this way)."""
-    return _joined(pats, rules, r"\n(?=", ")", _line_anchored)
+# ---------------------------------------------------------------- first characters
+# Which characters a match of a rule can begin with, read from the rule's own pattern (so there
+# is no list to keep in step with it): a line whose first character is not one of them cannot
+# match, and needs no regex call; a scan for the line starts where a rule may match looks for
+# those characters alone. The pattern is read with the standard library's parser; a construct
+# it does not read as the regex module does, or any that can start with many characters
+# (\d, \w, ., [^...], \p{...}) or match case-insensitively, gives "not known" (None), and
+# the callers then try every line as before.
+try:
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover - Python < 3.11
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+_REGEX_ONLY = regex.compile(r"\[:\^?[a-z]+:\]|\{(?![0-9]*,?[0-9]*\})|\\[NXLmMGKhHV]|\(\?[VwfbreL|(R0-9&]")
+# \p{...} / \P{...} (a property: many characters) read as \d, which gives "not known" where
+# the first characters depend on it (an escaped backslash is skipped, not read as one)
+_PROPERTY = regex.compile(r"\\[pP](?:\{[^}]*\}|[A-Za-z])|\\.", regex.DOTALL)
+_MAX_RANGE = 1024  # a class range wider than this (a script) is not spelt out
+_BLANKS = frozenset(" \t")
+
+
+def _first_of(items) -> tuple[set[str], bool] | None:
+    """(the characters a match of the parsed ``items`` can begin with, whether it can be
+    empty); None when not known."""
+    first: set[str] = set()
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            got: tuple[set[str], bool] | None = ({chr(av)}, False)
+        elif name == "IN":
+            chars: set[str] = set()
+            for item_op, item in av:
+                item_name = str(item_op)
+                if item_name == "LITERAL":
+                    chars.add(chr(item))
+                elif item_name == "RANGE" and item[1] - item[0] < _MAX_RANGE:
+                    chars.update(map(chr, range(item[0], item[1] + 1)))
+                else:  # NEGATE, CATEGORY, a wide range
+                    return None
+            got = (chars, False)
+        elif name in ("AT", "ASSERT", "ASSERT_NOT"):
+            got = (set(), True)  # zero-width: reading past it is a superset
+        elif name == "SUBPATTERN":
+            got = None if av[1] & re.IGNORECASE else _first_of(av[3])
+        elif name == "ATOMIC_GROUP":
+            got = _first_of(av)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            inner = _first_of(av[2])
+            got = None if inner is None else (inner[0], inner[1] or av[0] == 0)
+        elif name == "BRANCH":
+            chars, empty = set(), False
+            for seq in av[1]:
+                branch = _first_of(seq)
+                if branch is None:
+                    return None
+                chars |= branch[0]
+                empty = empty or branch[1]
+            got = (chars, empty)
+        else:  # a back reference, a conditional, ANY, NOT_LITERAL, CATEGORY ...
+            return None
+        if got is None:
+            return None
+        first |= got[0]
+        if not got[1]:
+            return first, False
+    return first, True
+
+
+@lru_cache(maxsize=256)
+def _first_chars(pattern: str, flags: int, past_blanks: bool = False) -> frozenset[str] | None:
+    """The characters a match of ``pattern`` (fragments expanded; regex-module ``flags``) can
+    begin with; None when not known or when it can match the empty string.
+
+    ``past_blanks``: of a match at a line start, the first character after the spaces and tabs
+    a leading ``[ \t]*`` reads (that set then need not hold them): a match there is blanks
+    followed by one of the characters."""
+    if flags & ~_JOINABLE_FLAGS or flags & regex.IGNORECASE:
+        return None
+    pattern = _PROPERTY.sub(lambda m: r"\d" if m.group()[1] in "pP" else m.group(), pattern)
+    if _REGEX_ONLY.search(pattern):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = _sre_parse.parse(pattern, flags & (re.MULTILINE | re.DOTALL))
+        if tree.state.flags & re.IGNORECASE:
+            return None
+        items = list(tree)
+        if past_blanks:
+            i = 0
+            while i < len(items) and str(items[i][0]) in ("AT", "ASSERT", "ASSERT_NOT"):
+                i += 1
+            if i < len(items) and _is_blank_run(items[i]):
+                items = items[:i] + items[i + 1:]
+        got = _first_of(items)
+    except Exception:  # noqa: BLE001 - a pattern the parser does not read: not known
+        return None
+    if got is None or got[1] or not got[0]:
+        return None
+    return frozenset(got[0])
+
+
+def _is_blank_run(item) -> bool:
+    """``[ \t]*`` (or ``[ ]*``, ``\t*?`` ...): an optional run of spaces and tabs."""
+    op, av = item
+    if str(op) not in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") or av[0] != 0 or len(av[2]) != 1:
+        return False
+    inner = _first_of(av[2])
+    return inner is not None and not inner[1] and inner[0] <= _BLANKS
+
+
+def rule_first_chars(pats, rule, past_blanks: bool = False) -> frozenset[str] | None:
+    """``_first_chars`` of a rule of ``pats``."""
+    rx = pats.compile_rule(rule)
+    return _first_chars(pats.expand(rule.pattern), rx.flags, past_blanks)
+
+
+def _gate(pats, rules) -> frozenset[str] | None:
+    """The characters a match of any of ``rules`` can begin with (None: not known). A text
+    whose first character is not one of them matches none of the rules (``rx.match``)."""
+    chars: set[str] = set()
+    for rule in rules:
+        first = rule_first_chars(pats, rule)
+        if first is None:
+            return None
+        chars |= first
+    return frozenset(chars)
+
+
+_DEFAULT_FLAGS = regex.compile("").flags
+# an escape both engines read as the one character it stands for
+_PLAIN_ESCAPE = regex.compile(r"\\(?:[^A-Za-z0-9]|[tnrfv]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})")
+
+
+_INLINE_FLAGS = regex.compile(r"\(\?([a-zA-Z-]+)[:)]")
+
+
+def _std_compile(pattern: str) -> re.Pattern | None:
+    """``pattern`` compiled by the standard library's engine (quicker at scanning for a line
+    break), when it matches the same there: no flags, no escape but a plain character's (no
+    \\d, \\s, \\w, \\b, \\p, back references ...), no syntax only the regex module reads
+    (its POSIX classes, fuzzy matching, version flags); else None. Used only to find where the
+    regex module's pattern will match, never for the match itself."""
+    if _REGEX_ONLY.search(pattern) or "\\" in _PLAIN_ESCAPE.sub("", pattern):  # (\p is no plain escape)
+        return None
+    if any(set(f) - set("ms-") for f in _INLINE_FLAGS.findall(pattern)):
+        return None  # case-insensitive (or other) matching may differ between the engines
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return re.compile(pattern)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return None
+
+
+def _char_class(chars) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+
+def _line_finder(pats, rules: list) -> regex.Pattern | re.Pattern | None:
+    """A pattern matching the line breaks after which one of ``rules`` may match (its
+    ``.start() + 1`` is the line start): ``\n(?=[ \t]*[C])`` with C the characters their
+    matches begin with after blanks, when known; else ``\n(?=R1|R2|...)``. None when a rule is
+    not line-anchored (then its matches cannot be found this way)."""
+    key = (id(pats), "line_finder", tuple(map(id, rules)))
+    got = _JOINED.get(key)
+    if got is None or got[0] is not pats:
+        chars: set[str] | None = set()
+        for rule in rules:
+            rx = pats.compile_rule(rule)
+            if not _line_anchored(rule, rx):
+                chars = None
+                break
+            first = rule_first_chars(pats, rule, past_blanks=True)
+            if first is None:
+                chars = None
+                break
+            chars |= first
+        if chars:
+            # the standard library's engine finds a line break and tests one class quicker
+            finder = re.compile(r"\n(?=[ \t]*" + _char_class(chars) + ")")
+        else:
+            finder = _joined(pats, rules, r"\n(?=", ")", _line_anchored)
+            if finder is not None and not finder.flags & ~_DEFAULT_FLAGS:
+                finder = _std_compile(finder.pattern) or finder
+        if len(_JOINED) > 64:
+            _JOINED.clear()
+        got = _JOINED[key] = (pats, finder)
+    return got[1]
+
+
+def _compiled_rules(pats, rules: list) -> tuple[list[regex.Pattern], dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """Each rule compiled; and which rules (indices, in order) a match beginning with a given
+    character can be of (``rule_first_chars``), with the rules for any other character (those
+    whose first characters are not known). Read once per PatternSet."""
+    key = (id(pats), "compiled", tuple(map(id, rules)))
+    got = _JOINED.get(key)
+    if got is None or got[0] is not pats:
+        firsts = [rule_first_chars(pats, r) for r in rules]
+        anywhere = tuple(i for i, f in enumerate(firsts) if f is None)
+        chars = set().union(*(f for f in firsts if f is not None))
+        by_char = {c: tuple(i for i, f in enumerate(firsts) if f is None or c in f) for c in chars}
+        if len(_JOINED) > 64:
+            _JOINED.clear()
+        got = _JOINED[key] = (pats, ([pats.compile_rule(r) for r in rules], by_char, anywhere))
+    return got[1]
 
 
 def _line_matches(pats, rules: list, text: str):
     """``(rule index, match)`` of every rule's ``finditer(text)``, ordered by position (rules in
     order at one position); the same matches as each rule's own ``finditer``."""
-    rxs = [pats.compile_rule(r) for r in rules]
+    rxs, by_char, anywhere = _compiled_rules(pats, rules)
     finder = _line_finder(pats, rules)
     if finder is None:
         found = [(m.start(), i, m) for i, rx in enumerate(rxs) for m in rx.finditer(text)]
@@ -144,11 +349,13 @@ def _line_matches(pats, rules: list, text: str):
         yield from ((i, m) for _, i, m in found)
         return
     last_end = [0] * len(rxs)
+    n = len(text)
     for pos in itertools.chain((0,), (c.start() + 1 for c in finder.finditer(text))):
-        for i, rx in enumerate(rxs):
+        # only the rules a match beginning with this character can be of
+        for i in by_char.get(text[pos], anywhere) if pos < n else anywhere:
             if pos < last_end[i]:
                 continue  # finditer does not return overlapping matches
-            m = rx.match(text, pos)
+            m = rxs[i].match(text, pos)
             if m is not None:
                 last_end[i] = m.end()
                 yield i, m
@@ -199,12 +406,22 @@ class _Plan:
         return table_rx, joined, short
 
     @cached_property
+    def headline_table_first(self) -> frozenset[str] | None:
+        """The characters a table caption begins with (``_headline_lists`` reads a line with
+        the joined pattern only when it may be one, or when the line is short)."""
+        return rule_first_chars(self.pats, self._structure_rule("table")) if self.headline[2] is not None else None
+
+    @cached_property
     def structural(self) -> tuple[list, regex.Pattern | None]:
         return _structural_rules(self.pats)
 
     @cached_property
     def column(self) -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
         return tuple(self.pats.compile_rule(self._structure_rule(i)) for i in ("column", "column_list", "figure"))
+
+    @cached_property
+    def column_first(self) -> frozenset[str] | None:
+        return rule_first_chars(self.pats, self._structure_rule("column"))
 
     @cached_property
     def zones(self) -> list[regex.Pattern]:
@@ -219,13 +436,25 @@ class _Plan:
         header_rx = self.pats.compile_rule(header) if header else None
         year_rx = regex.compile(header.data["year"]) if header else None
         within = int(header.data.get("year_within", 6)) if header else 0
-        # one call tells the lines that can start no table (most) from the others
+        # one call tells the lines that can start no table (most) from the others; most need
+        # not even that: no match of either rule begins with their first character
         either = _joined(self.pats, [rule["table"], header]) if header else None
-        return table_rx, note_rx, header_rx, year_rx, within, either
+        either_first = _gate(self.pats, [rule["table"], header]) if header else None
+        return table_rx, note_rx, header_rx, year_rx, within, either, either_first
+
+    @cached_property
+    def note_first(self) -> frozenset[str] | None:
+        return rule_first_chars(self.pats, self._structure_rule("table_note"))
 
     @cached_property
     def figure(self) -> regex.Pattern:
         return self.pats.compile_rule(self._structure_rule("figure"))
+
+    @cached_property
+    def figure_finder(self) -> re.Pattern | None:
+        """The characters a figure caption begins with, as a class to scan the text for."""
+        first = rule_first_chars(self.pats, self._structure_rule("figure"))
+        return re.compile(_char_class(first)) if first is not None else None
 
     @cached_property
     def metadata(self) -> list[tuple[object, str, regex.Pattern, regex.Pattern | None]]:
@@ -324,6 +553,7 @@ def _headline_lists(doc: Doc, lines: list[Line] | None = None,
     heading = plan.heading
     any_heading = plan.any_heading
     table_rx, joined, short_rx = plan.headline
+    table_first = plan.headline_table_first
     if page_title is False:
         page_title = _html_title(doc.source)
     out, run = [], []
@@ -332,18 +562,24 @@ def _headline_lists(doc: Doc, lines: list[Line] | None = None,
         t = line.text.strip()
         n = len(t)
         if joined is not None:
-            # one call: the table rule, else (for a short line) a numeric cell or a heading
-            m = joined.match(t)
-            if m is not None and m.group("pe_table") is not None:
-                in_table = True
-                run = []
-                continue
+            # one call: the table rule, else (for a short line) a numeric cell or a heading;
+            # none at all for a line no table caption begins like, unless it is short
+            if table_first is None or t[0] in table_first:
+                m = joined.match(t)
+                if m is not None and m.group("pe_table") is not None:
+                    in_table = True
+                    run = []
+                    continue
+                missed: bool | None = m is None
+            else:
+                missed = None  # not a table caption; the rest is read when it matters
             if n > 60:
                 in_table = False
             if in_table:
                 run = []
                 continue
-            if n <= max_len and "。" not in t and not t.endswith((":", "：")) and m is None:
+            if n <= max_len and "。" not in t and not t.endswith((":", "：")) and (
+                    missed if missed is not None else short_rx.match(t) is None):
                 run.append(line)
                 continue
         else:
@@ -491,9 +727,11 @@ def _number_of(label: str) -> int | None:
 
 # ---------------------------------------------------------------- 专栏, tables, figures
 def structural_kind(doc: Doc, line: str) -> str | None:
-    rules, any_rule = _structural_rules(doc.patterns)
+    rules, any_rule, first = _structural_rules(doc.patterns, gated=True)
+    if first is not None and line[:1] not in first:
+        return None  # no rule's match begins with this character: most lines
     if any_rule is not None and any_rule.match(line) is None:
-        return None  # no rule matches (one call): most lines
+        return None  # no rule matches (one call)
     for rx, kind in rules:
         if rx.match(line):
             return kind
@@ -503,9 +741,10 @@ def structural_kind(doc: Doc, line: str) -> str | None:
 _KIND_RULES: dict[int, tuple[object, list]] = {}
 
 
-def _structural_rules(pats) -> tuple[list, regex.Pattern | None]:
+def _structural_rules(pats, gated: bool = False):
     """(compiled rule, kind) of the structure rules that mark a line, and all of them joined in
-    one pattern (None if they cannot be), built once per PatternSet."""
+    one pattern (None if they cannot be), built once per PatternSet; ``gated``: and the
+    characters their matches begin with (``_gate``)."""
     got = _KIND_RULES.get(id(pats))
     if got is None or got[0] is not pats:
         chosen = [r for r in pats.rules("structure")
@@ -513,20 +752,24 @@ def _structural_rules(pats) -> tuple[list, regex.Pattern | None]:
         rules = [(pats.compile_rule(r), r.data.get("kind")) for r in chosen]
         if len(_KIND_RULES) > 16:
             _KIND_RULES.clear()
-        got = _KIND_RULES[id(pats)] = (pats, (rules, _joined(pats, chosen)))
-    return got[1]
+        got = _KIND_RULES[id(pats)] = (pats, (rules, _joined(pats, chosen), _gate(pats, chosen)))
+    return got[1] if gated else got[1][:2]
 
 
 def find_columns(doc: Doc, lines: list[Line]) -> list[Column]:
-    col_rx, list_rx, figure_rx = _plan(doc.patterns).column
+    plan = _plan(doc.patterns)
+    col_rx, list_rx, figure_rx = plan.column
+    first = plan.column_first
     out = []
     for i, line in enumerate(lines):
+        if first is not None and line.text[:1] not in first:
+            continue  # no 专栏 line begins so (a line has a character)
         m = col_rx.match(line.text)
         if not m:
             continue
         lists: list[ColumnList] = []
         end = line.end
-        for nxt in lines[i + 1:]:
+        for nxt in itertools.islice(lines, i + 1, None):
             lm = list_rx.match(nxt.text)
             if not lm or structural_kind(doc, nxt.text) or figure_rx.match(nxt.text.strip()):
                 break
@@ -554,11 +797,12 @@ def zone_of(doc: Doc, title: str) -> str | None:
 def find_tables(doc: Doc, lines: list[Line]) -> list[Table]:
     """Tables: a 表N caption followed by one cell per line, or (no caption: an HTML or DOCX table)
     a header cell such as 指标名称 with a year column a few cells later."""
-    table_rx, note_rx, header_rx, year_rx, within, either = _plan(doc.patterns).table
+    table_rx, note_rx, header_rx, year_rx, within, either, either_first = _plan(doc.patterns).table
     out = []
     used_until = -1
     for i, line in enumerate(lines):
-        if i <= used_until or (either is not None and either.match(line.text) is None):
+        if i <= used_until or (either_first is not None and line.text[:1] not in either_first) or (
+                either is not None and either.match(line.text) is None):
             continue
         m = table_rx.match(line.text)
         if m:
@@ -589,10 +833,11 @@ def _table_cells(doc: Doc, lines: list[Line], first: int, note_rx) -> tuple[list
     cells: list[tuple[str, int, int]] = []
     notes: list[str] = []
     last = first - 1
+    note_first = _plan(doc.patterns).note_first
     for j in range(first, len(lines)):
         nxt = lines[j]
         t = nxt.text.strip()
-        if note_rx.match(t):
+        if (note_first is None or t[:1] in note_first) and note_rx.match(t):
             notes.append(t)
             last = j
             continue
@@ -604,10 +849,29 @@ def _table_cells(doc: Doc, lines: list[Line], first: int, note_rx) -> tuple[list
     return cells, notes, last
 
 
+def _lines_at(lines: list[Line], positions) -> list[Line]:
+    """The lines (in order, once each) holding one of ``positions`` (ascending text offsets
+    of the text ``lines`` were read from)."""
+    out: list[Line] = []
+    starts = [ln.start for ln in lines]
+    last = -1
+    for pos in positions:
+        k = bisect_right(starts, pos) - 1
+        if k > last and pos < lines[k].end:
+            out.append(lines[k])
+            last = k
+    return out
+
+
 def find_figures(doc: Doc, lines: list[Line] | None = None) -> list[Figure]:
-    rx = _plan(doc.patterns).figure
+    plan = _plan(doc.patterns)
+    rx, finder = plan.figure, plan.figure_finder
     out = []
-    for line in lines_of(doc.text) if lines is None else lines:
+    if lines is None:
+        lines = lines_of(doc.text)
+    if finder is not None:  # only the lines where a match can begin: one scan of the text
+        lines = _lines_at(lines, (m.start() for m in finder.finditer(doc.text)))
+    for line in lines:
         if len(line.text) > 120:
             continue
         for m in rx.finditer(line.text):

@@ -31,8 +31,11 @@ Cell = tuple[str, int, int]
 """(text, start, end) in normalised offsets"""
 
 _META_KEY = "_table_layouts"
+_SPAN_KEYS = ("start", "end")
 _VALUE_ROLES = ("period", "baseline", "target", "growth", "share", "level", "other")
 _YEAR = regex.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
+_BRACKET_UNIT = regex.compile(r"[(（]([^()（）]{1,8})[)）]\s*$|([%％‰])$")
+_MEASURE = regex.compile(r"([\p{Han}]{1,12}+)[(（]?[%％‰]?[)）]?$")
 
 
 # ---------------------------------------------------------------- public records
@@ -146,7 +149,16 @@ class _Vocab:
         pats = doc.patterns
         rules = {r.id: r for r in pats.rules("tables")}
         self.rx = {rid: pats.compile_rule(r) for rid, r in rules.items()}
+        from .structure import rule_first_chars  # (structure imports this module)
+
+        # the characters a match of a cell rule begins with (None: not known): a cell that
+        # begins otherwise is not tried against the rule
+        first = {rid: rule_first_chars(pats, r) for rid, r in rules.items()}
+        self.none_rx, self.none_first = self.rx["none_cell"], first["none_cell"]
+        self.value_rx, self.value_first = self.rx["value_cell"], first["value_cell"]
+        self.seq_rx, self.seq_first = self.rx["seq_cell"], first["seq_cell"]
         self.roles = [(pats.compile_rule(r), r.data["role"]) for r in rules.values() if "role" in r.data]
+        self._roles: dict[str, str | None] = {}  # header cell text -> role
         self.qualifiers: dict[str, str] = rules["value_cell"].data.get("qualifiers", {})
         # the groups of a value_cell match _value reads, by number (one call for all; a lookup
         # by name costs more than the match)
@@ -174,10 +186,13 @@ class _Vocab:
             rf"[“\"「](?P<q>{names})[”\"」]|(?P<n>{names})(?=时期|期间|期末|末|规划|目标|计划)")
 
     def role(self, text: str) -> str | None:
-        for rx, role in self.roles:
-            if rx.search(text):
-                return role
-        return None
+        got = self._roles.get(text, "")
+        if got != "":
+            return got
+        got = next((role for rx, role in self.roles if rx.search(text)), None)
+        if len(self._roles) < 4096:  # header words repeat from table to table (bounded)
+            self._roles[text] = got
+        return got
 
     def is_unit(self, text: str) -> bool:
         return bool(text) and self.unit_rx.fullmatch(text) is not None
@@ -204,16 +219,19 @@ class _Vocab:
         """value | none | attr | text (``m``: the value_cell match of ``text``, if made already)"""
         if self.attribute(text):
             return "attr"
-        if self.rx["none_cell"].match(text):
+        head = text[:1]
+        if (self.none_first is None or head in self.none_first) and self.none_rx.match(text):
             return "none"
-        if m is None:
-            m = self.rx["value_cell"].match(text)
+        if m is None and (self.value_first is None or head in self.value_first):
+            m = self.value_rx.match(text)
         if m and (not (unit := m.group(self.value_groups[-1])) or self.is_unit(unit)):
             return "value"
         return "text"
 
     def seq(self, text: str) -> int | None:
-        m = self.rx["seq_cell"].match(text)
+        if self.seq_first is not None and text[:1] not in self.seq_first:
+            return None
+        m = self.seq_rx.match(text)
         return int(m.group("n")) if m else None
 
     def is_header_piece(self, text: str) -> bool:
@@ -268,7 +286,7 @@ def _continues(v: _Vocab, merged: list[str], piece: str) -> bool:
 def _column(v: _Vocab, text: str) -> Column:
     role = v.role(text) or "other"
     unit = None
-    bracket = regex.search(r"[(（]([^()（）]{1,8})[)）]\s*$|([%％‰])$", text)
+    bracket = _BRACKET_UNIT.search(text)
     if bracket:
         u = (bracket.group(1) or bracket.group(2)).replace("％", "%")
         unit = u if v.is_unit(u) else None
@@ -428,8 +446,9 @@ def parse_flattened_table(doc: Doc, cells: list[Cell]) -> ParsedTable:
     rows = _group_rows(v, cols, cells[h:], kinds[h:])
     layout = TableLayout(columns=cols, header_cells=cells[:h], rows=rows)
     doc.meta.setdefault(_META_KEY, {})[doc.span(cells[0][1], cells[0][2]).start] = layout
+    to_original = doc.offsets.to_original  # = doc.span, validated with the row (one call)
     table_rows = [
-        TableRow(cells=[TableCell(text=t, span=doc.span(s, e)) for t, s, e in r.cells],
+        TableRow(cells=[{"text": t, "span": dict(zip(_SPAN_KEYS, to_original(s, e)))} for t, s, e in r.cells],
                  category=r.category, parent=r.parent)
         for r in rows
     ]
@@ -595,7 +614,7 @@ def _indicator_row(r: RawRow, name: str, unit: str | None, values: list[TableVal
 @functools.lru_cache(maxsize=256)
 def _measure_name(column: str) -> str:
     """A measure's name without its unit: 比重% -> 比重, 年均增长(%) -> 年均增长."""
-    m = regex.search(r"([\p{Han}]{1,12}+)[(（]?[%％‰]?[)）]?$", column)
+    m = _MEASURE.search(column)
     return m.group(1) if m else column
 
 
