@@ -197,3 +197,43 @@ def test_name_start_memo_gives_the_fresh_answer():
         ext.bounds._starts.clear()
         assert ext.bounds.name_start(doc, 0, ms, company=suffix == "集团", suffix=suffix,
                                      suffix_end=me) == got
+
+
+def _plain_backwards(words, text):
+    import ahocorasick
+    auto = ahocorasick.Automaton()
+    for w in words:
+        auto.add_word(w[::-1], w)
+    auto.make_automaton()
+    return list(auto.iter(text[::-1]))
+
+
+_SCAN_WORDS = ["高新区", "产业园", "有限公司", "集团", "园", "区区", "A区", "\uffff"]
+
+
+@pytest.mark.parametrize("text", [
+    "", "园", "济南高新区产业园区区", "\0\1园\1\0", "\ud800高新区\udfff", "𠀀园𠀀", "A区B区\uffff",
+    "浪潮集团有限公司集团集团", "x" * 50 + "产业园" + "\n" * 3,
+])
+def test_backwards_scan_with_placeholder_finds_what_a_plain_scan_finds(text):
+    """Characters in no word are read as a placeholder (a faster automaton): same matches."""
+    from policy_extract.extract.entities import _Backwards
+
+    # (a word with \0, \1 or a character outside the BMP: the plain reversed text is read)
+    for words in (_SCAN_WORDS, _SCAN_WORDS[:6], ["\0园", "区"], ["\1"], ["𠀀园", "园"]):
+        auto = _Backwards(((w, w) for w in words), placeholder=True)
+        assert list(auto.iter(auto.reversed(text))) == _plain_backwards(words, text)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.one_of(st.characters(), st.sampled_from("高新区产业园有限公司集团A\0\1")), max_size=40))
+def test_backwards_scan_matches_on_any_text(text):
+    from policy_extract.extract.entities import _Backwards
+
+    auto = _Backwards(((w, w) for w in _SCAN_WORDS), placeholder=True)
+    assert auto._table is not None  # the placeholder is in use
+    assert list(auto.iter(auto.reversed(text))) == _plain_backwards(_SCAN_WORDS, text)

@@ -388,6 +388,37 @@ class _DenseViterbi:
         return em
 
     def viterbi(self, obs: str) -> list:
+        """The best route through ``obs``: every step scores all of a character's states
+        (a state no previous state reaches scores -inf and never wins, as in
+        :meth:`_viterbi_pruned`, which drops it); where no state at all is reachable, the
+        pruned procedure decides (its fallbacks)."""
+        np = self.np
+        char = self._char
+        now, emission = char(obs[0])
+        V = self.start[now] + emission
+        trans = self.trans
+        backs: list = []
+        nows: list = [now]
+        for t in range(1, len(obs)):
+            idx, emission = char(obs[t])
+            scores = (V[:, None] + trans[now[:, None], idx]) + emission
+            best = scores.argmax(axis=0)
+            V = scores.max(axis=0)
+            backs.append(best)
+            nows.append(idx)
+            now = idx
+        k = int(V.argmax())
+        if V[k] == -np.inf:
+            return self._viterbi_pruned(obs)
+        names = self.names
+        route = [None] * len(obs)
+        for i in range(len(obs) - 1, -1, -1):
+            route[i] = names[nows[i][k]]
+            if i:
+                k = backs[i - 1][k]
+        return route
+
+    def _viterbi_pruned(self, obs: str) -> list:
         np = self.np
         has_out, trans = self.has_out, self.trans
         now, emission = self._char(obs[0])
