@@ -29,24 +29,28 @@ ROUND_TIMEOUT = 180.0
 
 @pytest.fixture()
 def archive(tmp_path: Path) -> Path:
-    """About 60 small files: pieces of the corpus texts (UTF-8 and GB18030), plus unreadable ones
-    that must come out as exactly one error line each."""
+    """About 490 small files: pieces of the corpus texts (UTF-8 and GB18030) in eight folders, so
+    that a batch lasts long enough (two to three seconds) for several kills to land in it, plus
+    unreadable ones that must come out as exactly one error line each."""
     folder = tmp_path / "archive"
     folder.mkdir()
     n = 0
-    for path in sorted((REPO / "corpora" / "texts").glob("*.txt")):
-        text = path.read_text(encoding="utf-8")
-        step = max(1, len(text) // 9)
-        for k in range(0, len(text), step):
-            piece = text[k:k + step]
-            if not piece.strip():
-                continue
-            encoding = "gb18030" if n % 4 == 3 else "utf-8"
-            try:
-                (folder / f"{n:03d}_{path.stem[:12]}.txt").write_bytes(piece.encode(encoding))
-            except UnicodeEncodeError:
-                (folder / f"{n:03d}_{path.stem[:12]}.txt").write_text(piece, encoding="utf-8")
-            n += 1
+    for copy in "abcdefgh":
+        (folder / copy).mkdir()
+        for path in sorted((REPO / "corpora" / "texts").glob("*.txt")):
+            text = path.read_text(encoding="utf-8")
+            step = max(1, len(text) // 9)
+            for k in range(0, len(text), step):
+                piece = text[k:k + step]
+                if not piece.strip():
+                    continue
+                encoding = "gb18030" if n % 4 == 3 else "utf-8"
+                name = folder / copy / f"{n:03d}_{path.stem[:12]}.txt"
+                try:
+                    name.write_bytes(piece.encode(encoding))
+                except UnicodeEncodeError:
+                    name.write_text(piece, encoding="utf-8")
+                n += 1
     (folder / "sub").mkdir()
     (folder / "sub" / "empty.txt").write_bytes(b"")
     (folder / "sub" / "binary.txt").write_bytes(bytes(range(256)) * 40)
@@ -84,7 +88,7 @@ def test_sigkill_at_random_points_then_resume_loses_and_duplicates_nothing(archi
     seed = int(os.environ.get("POLICY_EXTRACT_SEED", time.time_ns() % 100_000))
     rng = random.Random(seed)
     inputs = find_inputs(archive)
-    assert len(inputs) >= 55
+    assert len(inputs) >= 440
     out = tmp_path / "out.jsonl"
     kills, history = 0, []
     for _ in range(KILLS):
@@ -94,7 +98,7 @@ def test_sigkill_at_random_points_then_resume_loses_and_duplicates_nothing(archi
         proc = _start(archive, out, workers=rng.choice((1, 2)))
         deadline = time.monotonic() + ROUND_TIMEOUT
         if rng.random() < 0.4:  # a random moment: may land in start-up, a write or between writes
-            # (a whole batch of these files takes about two seconds: kill within the first 1.2)
+            # (a whole batch of these files takes two to three seconds: kill within the first 1.2)
             time.sleep(rng.uniform(0.2, 1.2))
         else:  # after a random number of new lines
             want = before + rng.randint(1, max(1, (len(inputs) - before) // 2))
