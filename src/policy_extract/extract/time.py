@@ -159,7 +159,10 @@ def _reach(rx: regex.Pattern) -> int | None:
     if rx.flags & regex.IGNORECASE:
         return None  # full case folding may match more characters than the pattern spells
     try:
-        from re import _parser  # the standard library's own parser: widths of the pieces
+        try:
+            from re import _parser  # the standard library's own parser: widths of the pieces
+        except ImportError:  # Python 3.10
+            import sre_parse as _parser  # type: ignore[no-redef]
         w = _width(_parser.parse(rx.pattern))
     except Exception:  # noqa: BLE001 - any failure just means "search the whole text"
         return None
