@@ -154,8 +154,20 @@ def hmm():
         pytest.skip("numpy is not installed")
 
     def both(run: str):
-        return (segment_module._viterbi(run, states, start_p, trans_p, emit_p, into), dense.viterbi(run))
+        """(the pure-Python route, the route the tagger takes: numpy's, or where numpy finds
+        no route at all (it answers None), the pure-Python one)"""
+        python_route = segment_module._viterbi(run, states, start_p, trans_p, emit_p, into)
+        numpy_route = dense.viterbi(run)
+        return python_route, python_route if numpy_route is None else numpy_route
     return both
+
+
+def test_numpy_viterbi_leaves_dead_ends_to_the_python_one(hmm):
+    # a run where no state is reachable at the end (every score -inf): numpy answers None and
+    # the pure-Python viterbi, with jieba's own fallbacks, decides
+    start_p, trans_p, emit_p, states = segment_module._posseg_tables()
+    dense = segment_module._DenseViterbi.build(start_p, trans_p, emit_p, states)
+    assert dense.viterbi("括妇潍涡销少總施碰章") is None
 
 
 @pytest.mark.parametrize("run", [

@@ -336,23 +336,17 @@ class _DenseViterbi:
         for y0, nexts in trans_p.items():
             for y, prob in nexts.items():
                 self.trans[index[y0], index[y]] = prob
-        self.reach = self.trans > -np.inf  # a transition y0 -> y exists (jieba's trans_p keys)
-        self.has_out = np.array([bool(trans_p[y]) for y in self.names])
         self.start = np.array([start_p.get(y, -np.inf) for y in self.names])
-        self._emit_p, self._states, self._index = emit_p, states, index
         self._emit_by_number = [emit_p[y] for y in self.names]
         self.all_states = np.arange(n)
-        self._allowed: dict[str, object] = {}
-        self._emission: dict[str, object] = {}
-        # every character of jieba's char_state_tab made at once (~6,000 characters, ~20 ms,
-        # once per process): a document's first sight of a character then costs nothing
-        self._fill(states)
-
-    def _fill(self, states: dict) -> None:
-        np, index, emit = self.np, self._index, self._emit_by_number
+        self._emission: dict[str, object] = {}  # characters outside jieba's tables
+        # every character of jieba's char_state_tab, made once per process (~6,600 characters,
+        # ~0.09 s): its states as ascending numbers and its emissions in those states
+        self._allowed: dict[str, tuple] = {}
         for c, names in states.items():
             at = sorted([index[y] for y in names])
-            self._allowed[c] = (np.array(at, dtype=np.intp), np.array([emit[i].get(c, _MIN_FLOAT) for i in at]))
+            self._allowed[c] = (np.array(at, dtype=np.intp),
+                                np.array([self._emit_by_number[i].get(c, _MIN_FLOAT) for i in at]))
 
     @classmethod
     def build(cls, start_p: dict, trans_p: dict, emit_p: dict, states: dict) -> "_DenseViterbi | None":
@@ -363,35 +357,22 @@ class _DenseViterbi:
         return cls(np, start_p, trans_p, emit_p, states)
 
     def _char(self, c: str):
-        """The states character ``c`` may be in (jieba's char_state_tab, else all), as
-        ascending state numbers, and its emission log-probabilities in those states: two
-        arrays as long as the character's states (a few dozen), made once per character."""
+        """The states character ``c`` may be in and its emission log-probabilities in them;
+        a character outside jieba's tables may be in any state (a bounded cache)."""
         got = self._allowed.get(c)
-        if got is None:
-            if len(self._emission) > 4_000:  # characters outside jieba's tables (2 kB each)
-                self._emission.clear()
-            names = self._states.get(c)
-            if names is None:  # outside jieba's tables: any state (bounded cache of emissions)
-                return self.all_states, self._full_emission(c)
-            else:
-                index, emit = self._index, self._emit_by_number
-                at = sorted([index[y] for y in names])
-                got = (self.np.array(at, dtype=self.np.intp),
-                       self.np.array([emit[i].get(c, _MIN_FLOAT) for i in at]))
-            self._allowed[c] = got
-        return got
-
-    def _full_emission(self, c: str):
+        if got is not None:
+            return got
         em = self._emission.get(c)
         if em is None:
-            em = self._emission[c] = self.np.array([self._emit_p[y].get(c, _MIN_FLOAT) for y in self.names])
-        return em
+            if len(self._emission) > 4_000:  # 2 kB each
+                self._emission.clear()
+            em = self._emission[c] = self.np.array([e.get(c, _MIN_FLOAT) for e in self._emit_by_number])
+        return self.all_states, em
 
     def viterbi(self, obs: str) -> list:
-        """The best route through ``obs``: every step scores all of a character's states
-        (a state no previous state reaches scores -inf and never wins, as in
-        :meth:`_viterbi_pruned`, which drops it); where no state at all is reachable, the
-        pruned procedure decides (its fallbacks)."""
+        """The best route through ``obs``: every step scores all of a character's states (a
+        state no previous state reaches scores -inf and never wins, where :func:`_viterbi`
+        drops it); None where no state at all is reachable, for :func:`_viterbi` to decide."""
         np = self.np
         char = self._char
         now, emission = char(obs[0])
@@ -408,58 +389,14 @@ class _DenseViterbi:
             nows.append(idx)
             now = idx
         k = int(V.argmax())
-        if V[k] == -np.inf:
-            return self._viterbi_pruned(obs)
+        if V[k] == -np.inf:  # no route at all: jieba's own fallbacks decide (pure Python)
+            return None  # type: ignore[return-value]
         names = self.names
         route = [None] * len(obs)
         for i in range(len(obs) - 1, -1, -1):
             route[i] = names[nows[i][k]]
             if i:
                 k = backs[i - 1][k]
-        return route
-
-    def _viterbi_pruned(self, obs: str) -> list:
-        np = self.np
-        has_out, trans = self.has_out, self.trans
-        now, emission = self._char(obs[0])
-        V = self.start[now] + emission
-        back: list = []  # per step, the best previous state of each state in ``now``
-        nows: list = [now]
-        for t in range(1, len(obs)):
-            ok = has_out[now]
-            if ok.all():
-                prev, Vp = now, V
-            elif ok.any():
-                prev, Vp = now[ok], V[ok]
-            else:  # no state can go on: jieba's own code decides
-                return None  # type: ignore[return-value]
-            idx, emission = self._char(obs[t])
-            sub = trans[prev[:, None], idx]  # transitions prev -> the character's states
-            keep = (sub > -np.inf).any(axis=0)  # states some previous state reaches
-            if keep.any():
-                if not keep.all():
-                    now, sub, emission = idx[keep], sub[:, keep], emission[keep]
-                else:
-                    now = idx
-            else:  # states outside the character's own: their emissions too
-                expect = self.reach[prev].any(axis=0)
-                now = np.flatnonzero(expect) if expect.any() else self.all_states
-                emission = self._full_emission(obs[t])[now]
-                sub = trans[prev[:, None], now]
-            scores = (Vp[:, None] + sub) + emission
-            best = scores.argmax(axis=0)
-            V = scores.max(axis=0)
-            back.append(prev[best].tolist())
-            nows.append(now)
-        k = int(V.argmax())
-        route = [None] * len(obs)
-        names = self.names
-        for i in range(len(obs) - 1, -1, -1):
-            state = int(nows[i][k])
-            route[i] = names[state]
-            if i:
-                state = back[i - 1][k]
-                k = nows[i - 1].tolist().index(state)
         return route
 
 
