@@ -182,14 +182,19 @@ def test_enumeration_end_lookahead_changes_no_match():
 
 
 def test_records_are_located_as_the_doc_locates_them():
-    from policy_extract.extract.projects import _Locator
-
-    doc = PIPE.make_doc(COLUMN + "一、实施光谷科创大走廊工程。\n")
+    # one Doc answers many positions (its heading paths kept per heading); a fresh Doc for
+    # each position works every path out anew: the same span, quote and section
     from policy_extract.structure import structure
-    structure(doc)
-    located = _Locator(doc)
-    for start, end in [(0, 3), (10, 20), (len(COLUMN) - 5, len(COLUMN) + 4), (len(COLUMN) + 2, len(COLUMN) + 12)]:
-        want = doc.located(start, end)
-        got = located(start, end)
-        assert (got["span"]["start"], got["span"]["end"]) == (want["span"].start, want["span"].end)
+
+    def fresh():
+        doc = PIPE.make_doc(COLUMN + "一、实施光谷科创大走廊工程。\n")
+        structure(doc)
+        return doc
+
+    doc = fresh()
+    for start, end in [(len(COLUMN) + 2, len(COLUMN) + 12), (0, 3), (10, 20), (len(COLUMN) - 5, len(COLUMN) + 4),
+                       (len(COLUMN) + 2, len(COLUMN) + 12)]:
+        want = fresh().located(start, end)
+        got = doc.located(start, end)
+        assert (got["span"]["start"], got["span"]["end"]) == (want["span"]["start"], want["span"]["end"])
         assert got["quote"] == want["quote"] and got["section"] == want["section"]

@@ -86,13 +86,8 @@ class Doc:
         return written if len(written) == len(normal) else normal
 
     def located(self, start: int, end: int) -> dict[str, Any]:
-        """The common fields of a record found at normalised ``[start, end)``."""
-        span = self.span(start, end)
-        return {"span": span, "quote": self.quote(span), "section": self.section_at(start)}
-
-    def record_fields(self, start: int, end: int) -> dict[str, Any]:
-        """``located``, with the span as its two offsets: the record validates it as it validates
-        itself (one step instead of two)."""
+        """The common fields of a record found at normalised ``[start, end)``; the span as its
+        two offsets, which the record validates as it validates itself (one step, not two)."""
         s, e = self.offsets.to_original(start, end)
         return {"span": {"start": s, "end": e}, "quote": self.source[s:e], "section": self.section_at(start)}
 
@@ -102,22 +97,28 @@ class Doc:
         marks = self.section_marks
         if not marks:
             return []
-        i = bisect.bisect_right(self._mark_starts, pos) - 1
-        path: list[str] = []
-        level = 10**6
-        while i >= 0:
-            m = marks[i]
-            if m.level < level:
-                path.append(m.title)
-                level = m.level
-                if level <= 1:
-                    break
-            i -= 1
-        return path[::-1]
+        starts, paths = self._sections
+        i = bisect.bisect_right(starts, pos) - 1
+        path = paths.get(i)
+        if path is None:  # the path only changes at a heading: worked out once per heading
+            path = []
+            level = 10**6
+            j = i
+            while j >= 0:
+                m = marks[j]
+                if m.level < level:
+                    path.append(m.title)
+                    level = m.level
+                    if level <= 1:
+                        break
+                j -= 1
+            path = paths[i] = path[::-1]
+        return list(path)
 
     @cached_property
-    def _mark_starts(self) -> list[int]:
-        return [m.start for m in self.section_marks]
+    def _sections(self) -> tuple[list[int], dict[int, list[str]]]:
+        """Where each heading starts, and the heading path found after each (filled on demand)."""
+        return [m.start for m in self.section_marks], {}
 
     # -- text units -----------------------------------------------------------------
     @cached_property

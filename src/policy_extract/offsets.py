@@ -1,7 +1,6 @@
 """Offset maps: every character of the normalised text points back into the caller's string."""
 from __future__ import annotations
 
-from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -55,20 +54,6 @@ class OffsetMap:
             pos = self._start(start) if start < n else self.original_length
             return pos, pos
         return self._start(min(start, n - 1)), self._end(min(end, n) - 1)
-
-    @property
-    def starts(self) -> array | None:
-        """Original start of every normalised character (built on demand; None: identity)."""
-        if self.run_at is None:
-            return None
-        return array("l", (self._start(i) for i in range(self.length)))
-
-    @property
-    def ends(self) -> array | None:
-        """Original end of every normalised character (built on demand; None: identity)."""
-        if self.run_at is None:
-            return None
-        return array("l", (self._end(i) for i in range(self.length)))
 
 
 class OffsetMapBuilder:

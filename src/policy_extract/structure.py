@@ -708,7 +708,7 @@ def find_headings(doc: Doc) -> list[Heading]:
             span=Span(start=s, end=e))))
     out.sort(key=lambda x: x[0])
     doc.section_marks = [SectionMark(s, h.level, _heading_text(h)) for s, _, h in out]
-    doc.__dict__.pop("_mark_starts", None)
+    doc.__dict__.pop("_sections", None)
     return [h for _, _, h in out]
 
 

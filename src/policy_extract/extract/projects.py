@@ -242,26 +242,6 @@ def _finditer(rx: regex.Pattern, text: str, s: int, e: int, starts: list[int] | 
     return _matches_at(rx, text, e, starts)
 
 
-class _Locator:
-    """``doc.located`` for many records: the span and quote of each, and the section path
-    looked up once per heading (it only changes at a heading)."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.doc = doc
-        self.mark_starts = [m.start for m in doc.section_marks]
-        self.sections: dict[int, list[str]] = {}
-
-    def __call__(self, start: int, end: int) -> dict[str, object]:
-        doc = self.doc
-        s, e = doc.offsets.to_original(start, end)
-        i = bisect.bisect_right(self.mark_starts, start)
-        section = self.sections.get(i)
-        if section is None:
-            section = self.sections[i] = doc.section_at(start)
-        # the Span is validated by the Project model itself (one validation, not two)
-        return {"span": {"start": s, "end": e}, "quote": doc.source[s:e], "section": section}
-
-
 def _quote_open(text: str, close_at: int, floor: int) -> int | None:
     """Position of the opening quote matching the closing quote at ``close_at``."""
     for j in range(close_at - 1, max(floor, close_at - 30) - 1, -1):
@@ -286,7 +266,7 @@ class ProjectExtractor:
 
     def __call__(self, doc: Doc) -> None:
         out: list[Project] = doc.records.setdefault("projects", [])
-        located = _Locator(doc)
+        located = doc.located
         blocks = column_blocks(doc)
         for block in blocks:
             for category, items in block.lists:

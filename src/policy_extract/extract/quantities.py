@@ -931,7 +931,7 @@ class QuantityExtractor:
                 indicator = doc.surface(*r.ind_span, r.indicator)
         year = r.year
         fields = {
-            **doc.record_fields(r.start, r.end),
+            **doc.located(r.start, r.end),
             "extractor": self.name,
             "indicator": indicator,
             "value": to_float(q.value),

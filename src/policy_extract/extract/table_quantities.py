@@ -85,7 +85,7 @@ def table_records(doc: Doc, kind_of_unit: dict[str, str], magnitudes: dict[str, 
                     got = bases[unit] = _base(unit, magnitudes, by_length)
                 base_unit, magnitude = got
                 if located is None:  # the whole row is quoted: located once for its values
-                    located = doc.record_fields(row.start, row.end)
+                    located = doc.located(row.start, row.end)
                 fields = dict(
                     located,
                     section=list(located["section"]),
