@@ -88,15 +88,15 @@ def test_small_chinese_counts_need_a_counting_verb(text, expected):
     "百分之一", "十分之一和三分之二", "/1/2/", "占比1/10，近九分之一", "1/10" * 50,
 ])
 def test_a_rule_scanned_near_its_required_words_finds_what_a_full_scan_finds(text):
-    """The fraction rule names the words every match holds (data: requires): it is tried only
+    """The fraction rule names the words every match holds (data: anchor): it is tried only
     just before them, and must find exactly what a scan of every position finds."""
-    from policy_extract.extract.numbers import _anchored
+    from policy_extract.anchors import anchored_matches, positions
 
     rx, _ = FINDER.rules["fraction"]
-    anchors = FINDER.anchors["fraction"]
+    anchor = FINDER.anchors["fraction"]
     for start in range(0, len(text) + 1, 3):
         full = [m.span() for m in rx.finditer(text, start, len(text))]
-        assert [m.span() for m in _anchored(rx, text, start, len(text), *anchors)] == full
+        assert [m.span() for m in anchored_matches(rx, text, anchor, positions(text, anchor.words, start), start)] == full
 
 
 @pytest.mark.parametrize("text", [
@@ -105,13 +105,13 @@ def test_a_rule_scanned_near_its_required_words_finds_what_a_full_scan_finds(tex
 ])
 @pytest.mark.parametrize("kind", ["rank", "doubling"])
 def test_every_anchored_rule_finds_what_a_full_scan_finds(kind, text):
-    from policy_extract.extract.numbers import _anchored
+    from policy_extract.anchors import anchored_matches, positions
 
     rx, _ = FINDER.rules[kind]
-    anchors = FINDER.anchors[kind]
+    anchor = FINDER.anchors[kind]
     for start in range(0, len(text) + 1, 2):
         full = [m.span() for m in rx.finditer(text, start, len(text))]
-        assert [m.span() for m in _anchored(rx, text, start, len(text), *anchors)] == full
+        assert [m.span() for m in anchored_matches(rx, text, anchor, positions(text, anchor.words, start), start)] == full
 
 
 def test_the_number_scan_finds_what_the_regex_module_finds():

@@ -153,8 +153,8 @@ def test_prose_rules_tried_at_their_anchors_find_what_a_full_search_finds():
         searched = set()
         for s, e, enum_at, named_at in ex._sentences(doc):
             searched.add((s, e))
-            for rx, at in ((ex.enum_rx, enum_at), (ex.named_rx, named_at)):
-                assert ([m.span() for m in _finditer(rx, doc.text, s, e, at)]
+            for rx, anchor, at in ((ex.enum_rx, ex.enum_anchor, enum_at), (ex.named_rx, ex.named_anchor, named_at)):
+                assert ([m.span() for m in _finditer(rx, doc.text, s, e, anchor, at)]
                         == [m.span() for m in rx.finditer(doc.text, s, e) if m.end() > m.start()]), raw
         for s, e in doc.sentences:  # the sentences skipped have no match at all
             if (s, e) not in searched:

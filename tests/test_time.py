@@ -316,15 +316,17 @@ def _texts_for_rule_equality() -> list[str]:
 def test_an_anchored_rule_finds_exactly_what_a_full_scan_finds(rule_id):
     """Rules with an `anchor` are only tried in the `anchor_within` characters in front of one of
     its words; that must give the very matches (and groups) a scan of the whole text gives."""
+    from policy_extract.anchors import anchored_matches, positions
     from policy_extract.extract import time as T
 
     grammar = T._grammar(PIPE.patterns)
     rule = next(r for r, y in zip(grammar.rules, PIPE.patterns.rules("time")) if y.id == rule_id)
-    assert rule.anchors, f"{rule_id}: the window cannot be bounded (see _reach), the anchor is unused"
+    assert rule.anchor.reach, f"{rule_id}: the window cannot be bounded (see anchors.reach): every start is tried"
     for text in _texts_for_rule_equality():
         full = [(m.span(), m.groupdict()) for m in rule.rx.finditer(text) if m.end() > m.start()]
-        at = sorted({i for w in rule.anchors for i in T._positions(text, w)})
-        assert [(m.span(), m.groupdict()) for m in T._windowed(rule, text, at)] == full, (rule_id, text[:80])
+        at = positions(text, rule.anchor.words)
+        assert [(m.span(), m.groupdict()) for m in anchored_matches(rule.rx, text, rule.anchor, at)] == full, \
+            (rule_id, text[:80])
 
 
 def test_a_first_character_lookahead_changes_no_match():

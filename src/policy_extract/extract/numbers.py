@@ -16,6 +16,7 @@ from decimal import Decimal
 
 import regex
 
+from ..anchors import anchor_of, anchored_matches, positions
 from ..numerals import parse_arabic, parse_cn_number
 from ..patterns import PatternSet
 
@@ -51,35 +52,6 @@ def _overlaps(max_ends: list[int], starts: list[int], s: int, e: int) -> bool:
     their ends? (bisect: O(log n), nested spans included)"""
     i = bisect.bisect_left(starts, e)
     return i > 0 and max_ends[i - 1] > s
-
-
-def _word_positions(text: str, words: tuple[str, ...], start: int, end: int) -> list[int]:
-    """Where each of ``words`` stands in ``text[start:end]``, in order (str.find: no regex)."""
-    found: set[int] = set()
-    for w in words:
-        i = text.find(w, start, end)
-        while i >= 0:
-            found.add(i)
-            i = text.find(w, i + 1, end)
-    return sorted(found)
-
-
-def _anchored(rx: regex.Pattern, text: str, start: int, end: int, anchors: tuple[str, ...],
-              within: int):
-    """The matches ``rx.finditer(text, start, end)`` gives, for a pattern whose every match
-    starts at most ``within`` characters before one of the words ``anchors``: only those starts
-    are tried (leftmost first, each once; a match resumes the scan at its end)."""
-    pos = tried = start
-    for p in _word_positions(text, anchors, start, end):
-        s = max(pos, tried, p - within)
-        while s <= p:
-            m = rx.match(text, s, end)
-            if m is not None and m.end() > m.start():
-                yield m
-                pos = m.end()
-                break
-            s += 1
-        tried = max(tried, s)
 
 
 def _faster_engine(rx: regex.Pattern):
@@ -121,14 +93,9 @@ class NumberFinder:
         self._mag_or_later = index["mag"]
         self._ge = index["ge"]
         self.rules = {r.id: (patterns.compile_rule(r), r) for r in patterns.rules("quantities")}
-        # a rule whose every match holds one of some words near its start (data: requires,
-        # requires_within) is tried only just before those words
-        self.anchors: dict[str, tuple[tuple[str, ...], int]] = {}
-        for rx, rule in self.rules.values():
-            required = (rule.data or {}).get("requires")
-            if required:
-                self.anchors[rule.id] = (tuple(str(w) for w in required if str(w)),
-                                         int(rule.data.get("requires_within", 0)))
+        # a rule whose every match starts near one of some words (data: anchor) is tried only there
+        self.anchors = {rule.id: a for rx, rule in self.rules.values()
+                        if (a := anchor_of(rule, rx, "quantities")) is not None}
         words = lambda key: patterns.words("quantities", key)  # noqa: E731
         self.not_after = regex.compile("(?:" + patterns.alternation(words("not_quantity_after")) + ")")
         self.not_before = set(words("not_quantity_before"))
@@ -148,9 +115,9 @@ class NumberFinder:
         for kind in ("rank", "doubling", "percent_words", "fraction", "bare_magnitude"):
             rx, rule = self.rules[kind]
             read = getattr(self, f"_{kind}")
-            anchors = self.anchors.get(kind)
-            matches = rx.finditer(text, start, end) if anchors is None else \
-                _anchored(rx, text, start, end, *anchors)
+            anchor = self.anchors.get(kind)
+            matches = rx.finditer(text, start, end) if anchor is None else \
+                anchored_matches(rx, text, anchor, positions(text, anchor.words, start, end), start, end)
             for m in matches:
                 q = read(m, rule)
                 if q is not None:

@@ -12,6 +12,7 @@ from typing import Iterator
 
 import regex
 
+from ..anchors import Anchor, anchor_of, anchored_matches, positions
 from ..document import Doc
 from ..lists import split_items
 from ..patterns import PatternSet
@@ -195,51 +196,18 @@ class _Words:
         return text, start
 
 
-def _anchor_words(patterns: PatternSet, rule_id: str) -> tuple[str, ...] | None:
-    """The rule's `anchor` words (data): every match starts with one of them; None: not declared."""
-    rule = next(r for r in patterns.rules("projects") if r.id == rule_id)
-    words = (rule.data or {}).get("anchor")
-    if not words:
-        return None
-    if isinstance(words, str):
-        words = [words]
-    return tuple(str(w) for w in words if str(w)) or None
+def _anchor(patterns: PatternSet, rule_id: str, rx: regex.Pattern) -> Anchor | None:
+    """The rule's `anchor` (data): every match starts with one of its words; None: not declared."""
+    return anchor_of(next(r for r in patterns.rules("projects") if r.id == rule_id), rx, "projects")
 
 
-def _positions(text: str, words: tuple[str, ...]) -> list[int]:
-    """Every start of one of ``words`` in ``text``, sorted (str.find: no regex)."""
-    found: set[int] = set()
-    for w in words:
-        i = text.find(w)
-        while i >= 0:
-            found.add(i)
-            i = text.find(w, i + 1)
-    return sorted(found)
-
-
-def _matches_at(rx: regex.Pattern, text: str, e: int, starts: list[int]) -> list[regex.Match]:
-    """``rx.finditer(text, s, e)``'s non-empty matches for a rule whose every match starts at one
-    of ``starts`` (the sorted anchor positions in ``[s, e)``): only those are tried, in order,
-    each once; a match resumes the scan at its end, as ``finditer`` does."""
-    out = []
-    pos = -1
-    match = rx.match
-    for p in starts:
-        if p < pos:
-            continue
-        m = match(text, p, e)
-        if m is not None and m.end() > p:
-            out.append(m)
-            pos = m.end()
-    return out
-
-
-def _finditer(rx: regex.Pattern, text: str, s: int, e: int, starts: list[int] | None) -> list[regex.Match]:
-    """``rx.finditer(text, s, e)``'s non-empty matches; with ``starts`` (the anchor positions in
-    ``[s, e)``), trying only those."""
-    if starts is None:
+def _finditer(rx: regex.Pattern, text: str, s: int, e: int, anchor: Anchor | None,
+              at: list[int] | None) -> list[regex.Match]:
+    """``rx.finditer(text, s, e)``'s non-empty matches; with ``at`` (the positions of the
+    anchor's words in ``[s, e)``), trying only there."""
+    if anchor is None or at is None:
         return [m for m in rx.finditer(text, s, e) if m.end() > m.start()]
-    return _matches_at(rx, text, e, starts)
+    return anchored_matches(rx, text, anchor, at, s, e)
 
 
 def _quote_open(text: str, close_at: int, floor: int) -> int | None:
@@ -261,8 +229,8 @@ class ProjectExtractor:
         self.named_rx = _rule(patterns, "projects", "named_project")
         self.words = _Words(patterns)
         # the words every match of a prose rule starts with (data `anchor`; None: anywhere)
-        self.enum_anchors = _anchor_words(patterns, "enumeration_end")
-        self.named_anchors = _anchor_words(patterns, "named_project")
+        self.enum_anchor = _anchor(patterns, "enumeration_end", self.enum_rx)
+        self.named_anchor = _anchor(patterns, "named_project", self.named_rx)
 
     def __call__(self, doc: Doc) -> None:
         out: list[Project] = doc.records.setdefault("projects", [])
@@ -296,13 +264,13 @@ class ProjectExtractor:
         `anchor` words (the rules' declaration, checked by the tests), so the other sentences
         and positions are skipped."""
         sentences = doc.sentences
-        if self.enum_anchors is None or self.named_anchors is None:
+        if self.enum_anchor is None or self.named_anchor is None:
             for s, e in sentences:
                 yield s, e, None, None
             return
         text = doc.text
-        enum_at = _positions(text, self.enum_anchors)
-        named_at = _positions(text, self.named_anchors)
+        enum_at = positions(text, self.enum_anchor.words)
+        named_at = positions(text, self.named_anchor.words)
         firsts = sorted(enum_at + named_at)
         sentence_starts = [s for s, _ in sentences]
         bisect_left = bisect.bisect_left
@@ -320,12 +288,12 @@ class ProjectExtractor:
     # -- prose -------------------------------------------------------------------------
     def _prose(self, text: str, s: int, e: int, enum_at: list[int] | None = None,
                named_at: list[int] | None = None) -> Iterator[tuple[str, int, int, str | None]]:
-        for m in _finditer(self.enum_rx, text, s, e, enum_at):
+        for m in _finditer(self.enum_rx, text, s, e, self.enum_anchor, enum_at):
             head = m.group("head")
             category = None if head in self.words.generic_heads else head
             for item, a, b in self._enumeration(text, self._clause_start(text, s, m.start()), m.start()):
                 yield item, a, b, category
-        for m in _finditer(self.named_rx, text, s, e, named_at):
+        for m in _finditer(self.named_rx, text, s, e, self.named_anchor, named_at):
             got = self._grow_left(text, s, m.start(), m.end())
             if got is None:
                 continue

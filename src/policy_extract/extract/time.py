@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import regex
 
+from ..anchors import Anchor, anchor_of, anchored_matches, positions
 from ..document import Doc
 from ..errors import PatternError
 from ..numerals import parse_cn_int
@@ -115,128 +116,21 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _width(items: Any) -> tuple[int, int] | None:
-    """(fewest, most) characters a parsed pattern (``re._parser``) reads from where it starts,
-    lookarounds counted as if they consumed (an upper bound); None when unbounded or unknown."""
-    lo = hi = 0
-    for op, av in items:
-        name = str(op)
-        if name in ("LITERAL", "NOT_LITERAL", "ANY", "IN", "CATEGORY"):
-            lo, hi = lo + 1, hi + 1
-            continue
-        if name == "AT":
-            hi += 1  # \b and the like peek at the next character
-            continue
-        if name == "BRANCH":
-            parts = [_width(b) for b in av[1]]
-        elif name == "SUBPATTERN":
-            parts = [_width(av[-1])]
-        elif name == "ATOMIC_GROUP":
-            parts = [_width(av)]
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            low, high, sub = av
-            w = _width(sub)
-            if w is None or high > 65535:
-                return None
-            parts = [(low * w[0], high * w[1])]
-        elif name in ("ASSERT", "ASSERT_NOT"):
-            w = _width(av[1])
-            parts = None if w is None else [(0, w[1])]
-        elif name == "GROUPREF_EXISTS":
-            parts = [_width(av[1]), _width(av[2]) if av[2] is not None else (0, 0)]
-        else:
-            return None
-        if parts is None or any(w is None for w in parts):
-            return None
-        lo += min(w[0] for w in parts)
-        hi += max(w[1] for w in parts)
-    return lo, hi
-
-
-def _reach(rx: regex.Pattern) -> int | None:
-    """How far past its start a match attempt of ``rx`` may read; None when that is not known
-    (a repeat without bound, regex-module syntax ``re`` cannot parse, ignorecase)."""
-    if rx.flags & regex.IGNORECASE:
-        return None  # full case folding may match more characters than the pattern spells
-    try:
-        try:
-            from re import _parser  # the standard library's own parser: widths of the pieces
-        except ImportError:  # Python 3.10
-            import sre_parse as _parser  # type: ignore[no-redef]
-        w = _width(_parser.parse(rx.pattern))
-    except Exception:  # noqa: BLE001 - any failure just means "search the whole text"
-        return None
-    return None if w is None or w[0] == 0 else w[1] + 2  # (never an empty match)
-
-
 @dataclass
 class _Rule:
-    """One compiled rule; with anchors it is only tried in the windows in front of one."""
+    """One compiled rule; with an anchor it is only tried in front of its words (anchors.py)."""
 
     rx: regex.Pattern
     data: dict[str, Any]
     kind: str
-    anchors: tuple[str, ...] = ()
-    within: int = 0
-    reach: int = 0
+    anchor: Anchor | None = None
 
 
 def _compile_rule(patterns: PatternSet, rule: Any) -> _Rule:
-    data = dict(rule.data)
     rx = patterns.compile_rule(rule)
-    anchors, within = data.pop("anchor", None), data.pop("anchor_within", None)
-    out = _Rule(rx, data, str(data.get("kind", "")))
-    if anchors is None and within is None:
-        return out
-    if isinstance(anchors, str):
-        anchors = [anchors]
-    if (not isinstance(anchors, list) or not anchors or not all(isinstance(a, str) and a for a in anchors)
-            or not isinstance(within, int) or isinstance(within, bool) or within < 0):
-        raise PatternError(f"{_FILE}.yaml rule {rule.id!r}: `anchor` must be a list of words (one of "
-                           f"them in every match) and `anchor_within` a count >= 0")
-    reach = _reach(rx)
-    if reach is not None:  # else: the window cannot be bounded, search the whole text
-        out.anchors, out.within, out.reach = tuple(anchors), within, reach
-    return out
-
-
-def _positions(text: str, word: str) -> list[int]:
-    """Every start of ``word`` in ``text``, overlapping ones too."""
-    out = []
-    i = text.find(word)
-    while i >= 0:
-        out.append(i)
-        i = text.find(word, i + 1)
-    return out
-
-
-def _windowed(rule: _Rule, text: str, anchors: list[int]) -> list[regex.Match]:
-    """Exactly ``rule.rx.finditer(text)``'s non-empty matches, trying only the starts within
-    ``rule.within`` characters in front of an anchor (``anchors``: sorted start positions).
-
-    Every match holds an anchor that far from its start (the rule's declaration, checked by
-    the tests against a full scan), so no other start can match; a search bounded at
-    ``hi + reach`` reads every character a match attempt starting at or before ``hi`` may
-    read, so it finds what the full scan finds there. Matches consume the text as
-    ``finditer`` does: the next search starts where the last match ended."""
-    out: list[regex.Match] = []
-    rx, within, reach, n = rule.rx, rule.within, rule.reach, len(text)
-    pos = 0
-    k, count = 0, len(anchors)
-    while k < count:
-        lo, hi = anchors[k] - within, anchors[k]
-        k += 1
-        while k < count and anchors[k] - within <= hi + 1:  # overlapping windows: one
-            hi = anchors[k]
-            k += 1
-        start = max(lo, pos, 0)
-        while start <= hi:
-            m = rx.search(text, start, min(n, hi + reach))
-            if m is None or m.start() > hi:
-                break
-            out.append(m)
-            pos = start = m.end()
-    return out
+    anchor = anchor_of(rule, rx, _FILE)
+    data = {k: v for k, v in rule.data.items() if k not in ("anchor", "anchor_within")}
+    return _Rule(rx, data, str(data.get("kind", "")), anchor)
 
 
 def _check_first_chars(patterns: PatternSet) -> None:
@@ -298,16 +192,13 @@ class TimeGrammar:
         found = []
         where: dict[tuple[str, ...], list[int]] = {}  # anchor words -> their sorted positions
         for order, rule in enumerate(self.rules):
-            if not rule.anchors:
+            if rule.anchor is None:
                 ms = [m for m in rule.rx.finditer(text) if m.end() > m.start()]
             else:
-                at = where.get(rule.anchors)
+                at = where.get(rule.anchor.words)
                 if at is None:
-                    for w in rule.anchors:
-                        if (w,) not in where:
-                            where[(w,)] = _positions(text, w)
-                    at = where[rule.anchors] = sorted({i for w in rule.anchors for i in where[(w,)]})
-                ms = _windowed(rule, text, at)
+                    at = where[rule.anchor.words] = positions(text, rule.anchor.words)
+                ms = anchored_matches(rule.rx, text, rule.anchor, at)
             found.extend((m.start() - m.end(), m.start(), order, m) for m in ms)
         starts: list[int] = []
         ends: list[int] = []
