@@ -175,7 +175,7 @@ def test_first_characters_hold_for_rule_examples():
     """The characters a rule's matches begin with, as read from its pattern, include the first
     character of every match of its examples (and, past blanks, the first non-blank one)."""
     from policy_extract.patterns import load_patterns
-    from policy_extract.structure import rule_first_chars
+    from policy_extract.regex_facts import rule_first_chars
 
     pats = load_patterns()
     known = 0
@@ -199,7 +199,7 @@ def test_first_characters_not_known():
     module) give None, and the callers then try every line."""
     import regex
 
-    from policy_extract.structure import _first_chars, _std_compile
+    from policy_extract.regex_facts import _first_chars, standard_engine
 
     for pattern in (r"\d+", r"[^,]x", r".a", r"a?", r"(?:ab)*", r"\w", r"[[:alpha:]]", r"(?i:ab)",
                     r"\p{Han}", r"[\p{Han}]x", r"\P{Han}", r"(?:x){e<=1}", r"\s*a"):
@@ -212,8 +212,8 @@ def test_first_characters_not_known():
     assert _first_chars(r"(a)\1", 0) == frozenset("a")  # what comes after the first character is not read
     assert _first_chars(r"\\pa", 0) == frozenset("\\")  # an escaped backslash, then pa
     for pattern in (r"\d", r"\s", r"\bx", r"[[:digit:]]", r"\p{Han}", r"(?i)a", r"a\Z"):
-        assert _std_compile(pattern) is None, pattern
-    assert _std_compile(r"\n(?=(?m:^[ \t]*[^\n，。]{2,40}?关于))") is not None
+        assert standard_engine(pattern) is None, pattern
+    assert standard_engine(r"\n(?=(?m:^[ \t]*[^\n，。]{2,40}?关于))") is not None
 
 
 def test_prefiltered_line_scans_equal_full_scans():
@@ -239,7 +239,7 @@ def test_first_character_gates_agree_with_the_rules():
     """A line whose first character no match begins with is one the rule does not match: the
     gates structure and tables use skip no line a rule would match."""
     from policy_extract.patterns import load_patterns
-    from policy_extract.structure import rule_first_chars
+    from policy_extract.regex_facts import rule_first_chars
 
     pats = load_patterns()
     rules = [r for kind in ("structure", "tables") for r in pats.rules(kind)]

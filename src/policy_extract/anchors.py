@@ -18,6 +18,7 @@ from typing import Any
 import regex
 
 from .errors import PatternError
+from .regex_facts import reach
 
 
 @dataclass(frozen=True)
@@ -92,58 +93,3 @@ def anchored_matches(rx: regex.Pattern, text: str, anchor: Anchor, at: list[int]
             else:  # an empty match: finditer would step past it
                 s = m.start() + 1
     return out
-
-
-def reach(rx: regex.Pattern) -> int | None:
-    """How far past its start a match attempt of ``rx`` may read; None when that is not known
-    (a repeat without bound, a pattern that can match nothing, syntax the standard library's
-    parser cannot read, ignorecase)."""
-    if rx.flags & regex.IGNORECASE:
-        return None  # full case folding may match more characters than the pattern spells
-    try:
-        try:
-            from re import _parser  # the standard library's own parser: widths of the pieces
-        except ImportError:  # Python 3.10
-            import sre_parse as _parser  # type: ignore[no-redef]
-        w = _width(_parser.parse(rx.pattern))
-    except Exception:  # noqa: BLE001 - any failure just means "not known"
-        return None
-    return None if w is None or w[0] == 0 else w[1] + 2
-
-
-def _width(items: Any) -> tuple[int, int] | None:
-    """(fewest, most) characters a parsed pattern reads from where it starts, lookarounds counted
-    as if they consumed (an upper bound); None when unbounded or unknown."""
-    lo = hi = 0
-    for op, av in items:
-        name = str(op)
-        if name in ("LITERAL", "NOT_LITERAL", "ANY", "IN", "CATEGORY"):
-            lo, hi = lo + 1, hi + 1
-            continue
-        if name == "AT":
-            hi += 1  # \b and the like peek at the next character
-            continue
-        if name == "BRANCH":
-            parts = [_width(b) for b in av[1]]
-        elif name == "SUBPATTERN":
-            parts = [_width(av[-1])]
-        elif name == "ATOMIC_GROUP":
-            parts = [_width(av)]
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            low, high, sub = av
-            w = _width(sub)
-            if w is None or high > 65535:
-                return None
-            parts = [(low * w[0], high * w[1])]
-        elif name in ("ASSERT", "ASSERT_NOT"):
-            w = _width(av[1])
-            parts = None if w is None else [(0, w[1])]
-        elif name == "GROUPREF_EXISTS":
-            parts = [_width(av[1]), _width(av[2]) if av[2] is not None else (0, 0)]
-        else:
-            return None
-        if parts is None or any(w is None for w in parts):
-            return None
-        lo += min(w[0] for w in parts)
-        hi += max(w[1] for w in parts)
-    return lo, hi

@@ -10,7 +10,6 @@ import datetime as dt
 from bisect import bisect_right
 import itertools
 import re
-import warnings
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -20,6 +19,7 @@ from .document import Doc, SectionMark
 from .lists import split_items
 from .numerals import parse_cn_int
 from .records import Column, ColumnList, Figure, Heading, Outline, Span, Table
+from .regex_facts import DEFAULT_FLAGS, JOINABLE_FLAGS, rule_first_chars, standard_engine
 from .tables import parse_flattened_table
 
 
@@ -73,13 +73,12 @@ def _unblanked(text: str, lines: list[Line], blanked: list[tuple[int, int]]) -> 
 # rules of one concern are run together at the line starts where one of them matches.
 _FLAG_LETTERS = ((regex.IGNORECASE, "i"), (regex.MULTILINE, "m"), (regex.DOTALL, "s"))
 _BACKREF = regex.compile(r"\\[1-9]|\\g<|\(\?P=|\(\?[0-9&R]")
-_JOINABLE_FLAGS = regex.compile("").flags | regex.IGNORECASE | regex.MULTILINE | regex.DOTALL
 _JOINED: dict[tuple, tuple[object, regex.Pattern | None]] = {}
 
 
 def _joinable(rule, rx: regex.Pattern) -> bool:
     """True when the rule can be one branch of a joined pattern with its flags scoped to it."""
-    return not rx.flags & ~_JOINABLE_FLAGS and not _BACKREF.search(rule.pattern)
+    return not rx.flags & ~JOINABLE_FLAGS and not _BACKREF.search(rule.pattern)
 
 
 def _line_anchored(rule, rx: regex.Pattern) -> bool:
@@ -130,122 +129,6 @@ def _joined(pats, rules: list, lead: str = "", tail: str = "", check=_joinable) 
     return got[1]
 
 
-# ---------------------------------------------------------------- first characters
-# Which characters a match of a rule can begin with, read from the rule's own pattern (so there
-# is no list to keep in step with it): a line whose first character is not one of them cannot
-# match, and needs no regex call; a scan for the line starts where a rule may match looks for
-# those characters alone. The pattern is read with the standard library's parser; a construct
-# it does not read as the regex module does, or any that can start with many characters
-# (\d, \w, ., [^...], \p{...}) or match case-insensitively, gives "not known" (None), and
-# the callers then try every line as before.
-try:
-    from re import _parser as _sre_parse
-except ImportError:  # pragma: no cover - Python < 3.11
-    import sre_parse as _sre_parse  # type: ignore[no-redef]
-
-_REGEX_ONLY = regex.compile(r"\[:\^?[a-z]+:\]|\{(?![0-9]*,?[0-9]*\})|\\[NXLmMGKhHV]|\(\?[VwfbreL|(R0-9&]")
-# \p{...} / \P{...} (a property: many characters) read as \d, which gives "not known" where
-# the first characters depend on it (an escaped backslash is skipped, not read as one)
-_PROPERTY = regex.compile(r"\\[pP](?:\{[^}]*\}|[A-Za-z])|\\.", regex.DOTALL)
-_MAX_RANGE = 1024  # a class range wider than this (a script) is not spelt out
-_BLANKS = frozenset(" \t")
-
-
-def _first_of(items) -> tuple[set[str], bool] | None:
-    """(the characters a match of the parsed ``items`` can begin with, whether it can be
-    empty); None when not known."""
-    first: set[str] = set()
-    for op, av in items:
-        name = str(op)
-        if name == "LITERAL":
-            got: tuple[set[str], bool] | None = ({chr(av)}, False)
-        elif name == "IN":
-            chars: set[str] = set()
-            for item_op, item in av:
-                item_name = str(item_op)
-                if item_name == "LITERAL":
-                    chars.add(chr(item))
-                elif item_name == "RANGE" and item[1] - item[0] < _MAX_RANGE:
-                    chars.update(map(chr, range(item[0], item[1] + 1)))
-                else:  # NEGATE, CATEGORY, a wide range
-                    return None
-            got = (chars, False)
-        elif name in ("AT", "ASSERT", "ASSERT_NOT"):
-            got = (set(), True)  # zero-width: reading past it is a superset
-        elif name == "SUBPATTERN":
-            got = None if av[1] & re.IGNORECASE else _first_of(av[3])
-        elif name == "ATOMIC_GROUP":
-            got = _first_of(av)
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            inner = _first_of(av[2])
-            got = None if inner is None else (inner[0], inner[1] or av[0] == 0)
-        elif name == "BRANCH":
-            chars, empty = set(), False
-            for seq in av[1]:
-                branch = _first_of(seq)
-                if branch is None:
-                    return None
-                chars |= branch[0]
-                empty = empty or branch[1]
-            got = (chars, empty)
-        else:  # a back reference, a conditional, ANY, NOT_LITERAL, CATEGORY ...
-            return None
-        if got is None:
-            return None
-        first |= got[0]
-        if not got[1]:
-            return first, False
-    return first, True
-
-
-@lru_cache(maxsize=256)
-def _first_chars(pattern: str, flags: int, past_blanks: bool = False) -> frozenset[str] | None:
-    """The characters a match of ``pattern`` (fragments expanded; regex-module ``flags``) can
-    begin with; None when not known or when it can match the empty string.
-
-    ``past_blanks``: of a match at a line start, the first character after the spaces and tabs
-    a leading ``[ \t]*`` reads (that set then need not hold them): a match there is blanks
-    followed by one of the characters."""
-    if flags & ~_JOINABLE_FLAGS or flags & regex.IGNORECASE:
-        return None
-    pattern = _PROPERTY.sub(lambda m: r"\d" if m.group()[1] in "pP" else m.group(), pattern)
-    if _REGEX_ONLY.search(pattern):
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = _sre_parse.parse(pattern, flags & (re.MULTILINE | re.DOTALL))
-        if tree.state.flags & re.IGNORECASE:
-            return None
-        items = list(tree)
-        if past_blanks:
-            i = 0
-            while i < len(items) and str(items[i][0]) in ("AT", "ASSERT", "ASSERT_NOT"):
-                i += 1
-            if i < len(items) and _is_blank_run(items[i]):
-                items = items[:i] + items[i + 1:]
-        got = _first_of(items)
-    except Exception:  # noqa: BLE001 - a pattern the parser does not read: not known
-        return None
-    if got is None or got[1] or not got[0]:
-        return None
-    return frozenset(got[0])
-
-
-def _is_blank_run(item) -> bool:
-    """``[ \t]*`` (or ``[ ]*``, ``\t*?`` ...): an optional run of spaces and tabs."""
-    op, av = item
-    if str(op) not in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") or av[0] != 0 or len(av[2]) != 1:
-        return False
-    inner = _first_of(av[2])
-    return inner is not None and not inner[1] and inner[0] <= _BLANKS
-
-
-def rule_first_chars(pats, rule, past_blanks: bool = False) -> frozenset[str] | None:
-    """``_first_chars`` of a rule of ``pats``."""
-    rx = pats.compile_rule(rule)
-    return _first_chars(pats.expand(rule.pattern), rx.flags, past_blanks)
-
 
 def _gate(pats, rules) -> frozenset[str] | None:
     """The characters a match of any of ``rules`` can begin with (None: not known). A text
@@ -258,31 +141,6 @@ def _gate(pats, rules) -> frozenset[str] | None:
         chars |= first
     return frozenset(chars)
 
-
-_DEFAULT_FLAGS = regex.compile("").flags
-# an escape both engines read as the one character it stands for
-_PLAIN_ESCAPE = regex.compile(r"\\(?:[^A-Za-z0-9]|[tnrfv]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})")
-
-
-_INLINE_FLAGS = regex.compile(r"\(\?([a-zA-Z-]+)[:)]")
-
-
-def _std_compile(pattern: str) -> re.Pattern | None:
-    """``pattern`` compiled by the standard library's engine (quicker at scanning for a line
-    break), when it matches the same there: no flags, no escape but a plain character's (no
-    \\d, \\s, \\w, \\b, \\p, back references ...), no syntax only the regex module reads
-    (its POSIX classes, fuzzy matching, version flags); else None. Used only to find where the
-    regex module's pattern will match, never for the match itself."""
-    if _REGEX_ONLY.search(pattern) or "\\" in _PLAIN_ESCAPE.sub("", pattern):  # (\p is no plain escape)
-        return None
-    if any(set(f) - set("ms-") for f in _INLINE_FLAGS.findall(pattern)):
-        return None  # case-insensitive (or other) matching may differ between the engines
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return re.compile(pattern)
-    except (re.error, RecursionError, OverflowError, ValueError):
-        return None
 
 
 def _char_class(chars) -> str:
@@ -313,8 +171,8 @@ def _line_finder(pats, rules: list) -> regex.Pattern | re.Pattern | None:
             finder = re.compile(r"\n(?=[ \t]*" + _char_class(chars) + ")")
         else:
             finder = _joined(pats, rules, r"\n(?=", ")", _line_anchored)
-            if finder is not None and not finder.flags & ~_DEFAULT_FLAGS:
-                finder = _std_compile(finder.pattern) or finder
+            if finder is not None and not finder.flags & ~DEFAULT_FLAGS:
+                finder = standard_engine(finder.pattern) or finder
         if len(_JOINED) > 64:
             _JOINED.clear()
         got = _JOINED[key] = (pats, finder)

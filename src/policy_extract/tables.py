@@ -25,7 +25,8 @@ import regex
 from .document import Doc
 from .errors import PatternError
 from .numerals import parse_arabic
-from .records import Table, TableCell, TableRow
+from .records import Table, TableRow
+from .regex_facts import rule_first_chars
 
 Cell = tuple[str, int, int]
 """(text, start, end) in normalised offsets"""
@@ -149,7 +150,6 @@ class _Vocab:
         pats = doc.patterns
         rules = {r.id: r for r in pats.rules("tables")}
         self.rx = {rid: pats.compile_rule(r) for rid, r in rules.items()}
-        from .structure import rule_first_chars  # (structure imports this module)
 
         # the characters a match of a cell rule begins with (None: not known): a cell that
         # begins otherwise is not tried against the rule

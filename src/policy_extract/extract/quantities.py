@@ -26,7 +26,8 @@ from ..numerals import to_float
 from ..patterns import PatternSet
 from ..records import Statistic, Target
 from . import register
-from .numbers import NumberFinder, QuantityMention, _faster_engine
+from ..regex_facts import faster
+from .numbers import NumberFinder, QuantityMention
 from .table_quantities import STATISTICS as _STATISTICS, TARGETS as _TARGETS, table_records
 from .time import find_time_expressions
 
@@ -148,13 +149,13 @@ class QuantityReader:
         # "does the text hold one of the cues": one scan each
         # (patterns the standard library's ``re`` reads run on it: the same matches, 2-3x faster
         # per call; see _FASTER below and the tests)
-        self.future_cue = _faster_engine(regex.compile(alt(self.future_cues)))
-        self.past_cue = _faster_engine(regex.compile(alt(self.past_cues)))
+        self.future_cue = faster(regex.compile(alt(self.future_cues)))
+        self.past_cue = faster(regex.compile(alt(self.past_cues)))
         rules = {r.id: patterns.compile_rule(r) for r in patterns.rules("quantities")}
         self.goal_heading = rules["goal_heading"]
         self.imperative = rules["imperative"]
         self.base_heading = rules["base_heading"]
-        self._rx_time_prefix = _faster_engine(rules["time_prefix"])
+        self._rx_time_prefix = faster(rules["time_prefix"])
         self._rx_comparison_tail = rules["comparison_tail"]
         self._rx_scale_goal_tail = rules["scale_goal_tail"]
         self._rx_scale_move_tail = rules["scale_move_tail"]
@@ -169,7 +170,7 @@ class QuantityReader:
         self.cut_after = sorted(w("indicator_cut_after"), key=len, reverse=True)
         self._prefix_words = _Lexicon(self.prefix_stop)
         self._suffix_words = _Lexicon(self.suffix_stop)
-        self._cut_any = _faster_engine(regex.compile(alt(self.cut_after)))
+        self._cut_any = faster(regex.compile(alt(self.cut_after)))
         self._coordination = regex.compile(
             "(?P<resp>" + alt(w("respectively")) + ")|(?<!平)(?P<each>" + alt(w("each")) + ")(?=["
             + "".join(w("each_verbs")) + "])")
@@ -188,7 +189,7 @@ class QuantityReader:
         self.descriptive = tuple(sorted(w("descriptive_measures"), key=len, reverse=True))
         self._decision = regex.compile("(?:" + alt(w("decision_verbs")) + ")了?[^。！？!?]{0,60}(?:"
                                        + alt(w("decision_objects")) + ")")
-        self._decision_before = _faster_engine(
+        self._decision_before = faster(
             regex.compile("(?:" + alt(w("decision_verbs")) + ")了?[^，,。；;]{0,12}$"))
         self._decision_after = regex.compile("[^，,。；;]{0,16}?的?(?:" + alt(w("decision_objects")) + ")")
         self.frequency_words = set(w("frequency_words"))
