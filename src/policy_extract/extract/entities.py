@@ -23,6 +23,7 @@ from typing import Iterable, NamedTuple
 import ahocorasick
 import regex
 
+from ..anchors import anchor_of, positions
 from ..document import Doc
 from ..lists import split_items
 from ..patterns import PatternSet
@@ -358,11 +359,9 @@ class EntityExtractor:
         rules = {r.id: r for r in patterns.rules("entities/enterprises")}
         required = rules["described_subject"].data.get("requires") or []
         self.subject_requires = regex.compile(f"(?:{_alt(patterns, required)})") if required else None
-        # a rule may name the characters every match begins with (data: starts_with): it is
-        # tried only there (a leading alternation is tried at every position otherwise)
-        starts = rules["enumeration"].data.get("starts_with") or []
-        self.enum_starts = regex.compile(
-            "[" + "".join(regex.escape(c) for c in starts) + "]") if starts else None
+        # the words every enumeration begins with (data: anchor): it is tried only there (a
+        # leading alternation is tried at every position otherwise)
+        self.enum_anchor = anchor_of(rules["enumeration"], self.enum_rx, "entities/enterprises")
         enum_req = rules["enumeration"].data.get("requires") or []
         self.enum_requires = regex.compile(f"(?:{_alt(patterns, enum_req)})") if enum_req else None
         self.enum_within = int(rules["enumeration"].data.get("requires_within") or 10**9)
@@ -600,10 +599,10 @@ class EntityExtractor:
         return out
 
     def _enum_anchors(self, text: str) -> Iterable[int]:
-        """Where an enumeration can begin (the rule's ``starts_with``), or everywhere."""
-        if self.enum_starts is None:
+        """Where an enumeration can begin (the rule's ``anchor`` words), or everywhere."""
+        if self.enum_anchor is None:
             return range(len(text))
-        return [m.start() for m in self.enum_starts.finditer(text)]
+        return positions(text, self.enum_anchor.words)
 
     def brand_candidates(self, doc: Doc, cands: list[Candidate]) -> list[Candidate]:
         """A company's short name that begins a park or project name before a place the text
