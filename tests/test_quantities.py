@@ -254,3 +254,30 @@ def test_reader_patterns_run_on_re_find_what_regex_finds():
                 assert key(fast.search(text, a, b)) == key(slow.search(text, a, b)), (name, text[a:b])
                 assert key(fast.match(text, a, b)) == key(slow.match(text, a, b)), (name, text[a:b])
             assert key(fast.search(text)) == key(slow.search(text)), (name, text)
+
+
+def test_records_are_validated_in_batches_and_an_invalid_one_becomes_a_warning():
+    """One invalid record in a batch: the others are kept, in order, and it becomes a warning
+    (the one-by-one fallback of validate_in_batches); a target without a number only warns."""
+    from policy_extract.extract.table_quantities import validate_in_batches
+
+    PIPE = policy_extract.get_pipeline()
+    doc = PIPE.make_doc("到2025年地区生产总值达到2000亿元，规上工业增加值达到800亿元。")
+    base = PIPE("到2025年地区生产总值达到2000亿元。").targets[0].model_dump()
+    good = dict(base)
+    bad = dict(base, value=3000.0, value_max=100.0)  # a range whose end is below its start
+    stat = PIPE("2020年实现规上工业增加值800亿元。").statistics[0].model_dump()
+    items = [(good, True, ("invalid_quantity", "first", 0, 5, "targets")),
+             (None, True, ("target_without_value", "no number", 5, 6, "targets")),
+             (bad, True, ("invalid_quantity", "second", 6, 9, "targets")),
+             (stat, False, ("invalid_quantity", "third", 9, 12, "targets"))]
+    targets, statistics = validate_in_batches(doc, items)
+    assert [t.value for t in targets] == [2000.0]
+    assert [s.value for s in statistics] == [800.0]
+    assert [w.code for w in doc.warnings] == ["target_without_value", "invalid_quantity"]
+    assert doc.warnings[1].message.startswith("second: ")
+
+    clean = PIPE.make_doc("到2025年。")
+    targets, statistics = validate_in_batches(clean, [items[0], items[1], items[3]])
+    assert len(targets) == 1 and len(statistics) == 1
+    assert [w.code for w in clean.warnings] == ["target_without_value"]

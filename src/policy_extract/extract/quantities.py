@@ -24,11 +24,10 @@ import regex
 from ..document import Doc, iter_clauses
 from ..numerals import to_float
 from ..patterns import PatternSet
-from ..records import Statistic, Target
 from . import register
 from ..regex_facts import faster
 from .numbers import NumberFinder, QuantityMention
-from .table_quantities import STATISTICS as _STATISTICS, TARGETS as _TARGETS, table_records
+from .table_quantities import table_records, validate_in_batches
 from .time import find_time_expressions
 
 # patterns used inline below, compiled once
@@ -202,17 +201,6 @@ class QuantityReader:
         self._cut_after_tuple = tuple(self.cut_after)
 
     # -- one clause -----------------------------------------------------------------
-    def read_clause(self, text: str, cs: int, ce: int, previous: str | None,
-                    mentions: list[QuantityMention] | None = None) -> list[_Reading]:
-        """Read the quantities of ``text[cs:ce]``; ``mentions`` are the document's (found once)."""
-        if mentions is None:
-            mentions = self.finder.find(text, cs, ce)
-        else:
-            lo = bisect.bisect_left(mentions, cs, key=lambda q: q.start)
-            hi = bisect.bisect_left(mentions, ce, key=lambda q: q.start)
-            mentions = [q for q in mentions[lo:hi] if q.end <= ce]
-        return self.read_mentions(text, cs, previous, mentions)
-
     def read_mentions(self, text: str, cs: int, previous: str | None,
                       mentions: list[QuantityMention]) -> list[_Reading]:
         """Read ``mentions`` (the quantities of the clause starting at ``cs``, in order)."""
@@ -896,30 +884,12 @@ class QuantityExtractor:
         r.year = year
 
     def _records(self, doc: Doc, readings: list[_Reading], targets: list, statistics: list) -> None:
-        """The records of ``readings``, validated in two batches (targets, statistics: one call
-        each); if a batch fails, one by one in order, each invalid reading becoming a warning."""
-        target_fields, statistic_fields = [], []
-        for r in readings:
-            (target_fields if r.is_target else statistic_fields).append(self._fields(doc, r))
-        try:
-            new_targets = _TARGETS.validate_python(target_fields)
-            new_statistics = _STATISTICS.validate_python(statistic_fields)
-        except ValueError:
-            for r in readings:
-                record = self._record(doc, r)
-                if record is not None:
-                    (targets if r.is_target else statistics).append(record)
-            return
+        """The records of ``readings`` (validated in batches; an invalid reading is a warning)."""
+        new_targets, new_statistics = validate_in_batches(doc, [
+            (self._fields(doc, r), r.is_target,
+             ("invalid_quantity", repr(doc.text[r.start:r.end]), r.start, r.end, self.name)) for r in readings])
         targets.extend(new_targets)
         statistics.extend(new_statistics)
-
-    def _record(self, doc: Doc, r: _Reading):
-        fields = self._fields(doc, r)
-        try:
-            return Target.model_validate(fields) if r.is_target else Statistic.model_validate(fields)
-        except ValueError as exc:
-            doc.warn("invalid_quantity", f"{doc.text[r.start:r.end]!r}: {exc}", r.start, r.end, self.name)
-            return None
 
     def _fields(self, doc: Doc, r: _Reading) -> dict:
         q = r.q

@@ -59,8 +59,8 @@ def table_records(doc: Doc, kind_of_unit: dict[str, str], magnitudes: dict[str, 
     outline = doc.outline
     if outline is None:
         return targets, statistics
-    # in order: (fields, is_target, table, row) of each value, (None, warning, table, row) of each
-    # target written without a number
+    # in order, for validate_in_batches: (fields, is_target, warning if invalid) of each value,
+    # (None, True, warning) of each target written without a number
     found: list[tuple] = []
     counters = [(w, k) for w, k in kind_of_unit.items() if k in ("count", "multiple")]
     by_length = sorted(magnitudes, key=len, reverse=True)
@@ -72,10 +72,10 @@ def table_records(doc: Doc, kind_of_unit: dict[str, str], magnitudes: dict[str, 
             for value in row.values:
                 if value.value is None:
                     if value.is_target and value.text and value.text.strip("-— ") and value.text.strip() != "--":
-                        found.append((None, ("target_without_value",
-                                             f"{table.label or table.title}: {row.indicator} has a target written as "
-                                             f"{value.text!r}, with no number to record", value.start, value.end,
-                                             extractor), table, row))
+                        found.append((None, True, ("target_without_value",
+                                                   f"{table.label or table.title}: {row.indicator} has a target "
+                                                   f"written as {value.text!r}, with no number to record",
+                                                   value.start, value.end, extractor)))
                     continue
                 unit = value.unit or (None if value.role == "growth" else row.unit)
                 if value.role == "growth" or (value.role == "share" and not value.unit):
@@ -105,27 +105,33 @@ def table_records(doc: Doc, kind_of_unit: dict[str, str], magnitudes: dict[str, 
                 if value.is_target and row.baseline_value is not None and value.role != "share":
                     fields["baseline_value"] = to_float(row.baseline_value)
                     fields["baseline_year"] = row.baseline_year
-                found.append((fields, value.is_target, table, row))
-    # validated in two batches (one call each); if one fails, one by one, each invalid value a warning
+                found.append((fields, value.is_target, ("invalid_table_value", f"{table.label} {row.label}",
+                                                        row.start, row.end, extractor)))
+    return validate_in_batches(doc, found)
+
+
+def validate_in_batches(doc: Doc, items: list[tuple]) -> tuple[list[Target], list[Statistic]]:
+    """Targets and statistics from ``items``, each ``(fields, is_target, warning)`` in text
+    order, validated in two batches (one call each). Where a batch fails, one by one in order:
+    an invalid item gives its warning ``(code, what, start, end, extractor)`` with the error.
+    ``fields`` None: no record, only the warning (a complete ``doc.warn`` tuple)."""
     try:
-        targets = TARGETS.validate_python([f for f, is_target, *_ in found if f is not None and is_target])
-        statistics = STATISTICS.validate_python([f for f, is_target, *_ in found if f is not None and not is_target])
+        targets = TARGETS.validate_python([f for f, is_target, _ in items if f is not None and is_target])
+        statistics = STATISTICS.validate_python([f for f, is_target, _ in items if f is not None and not is_target])
     except ValueError:
         targets, statistics = [], []
-        for fields, is_target, table, row in found:
+        for fields, is_target, warning in items:
             if fields is None:
-                doc.warn(*is_target)
+                doc.warn(*warning)
                 continue
             try:
-                if is_target:
-                    targets.append(Target.model_validate(fields))
-                else:
-                    statistics.append(Statistic.model_validate(fields))
+                (targets if is_target else statistics).append(
+                    Target.model_validate(fields) if is_target else Statistic.model_validate(fields))
             except ValueError as exc:
-                doc.warn("invalid_table_value", f"{table.label} {row.label}: {exc}", row.start, row.end,
-                         extractor)
+                code, what, start, end, extractor = warning
+                doc.warn(code, f"{what}: {exc}", start, end, extractor)
     else:
-        for fields, warning, _, _ in found:
+        for fields, _, warning in items:
             if fields is None:
                 doc.warn(*warning)
     return targets, statistics
