@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from typing import Iterable, TypeVar
 
 from .document import Doc
@@ -25,17 +24,6 @@ class IndicatorCatalog:
     def __init__(self, patterns: PatternSet) -> None:
         self.ignore = sorted(patterns.words("indicators", "ignore"), key=len, reverse=True)
         self.places = sorted(patterns.words("indicators", "places"), key=len, reverse=True)
-        # a word can only be removed from a text that starts (ends) with its first (last)
-        # character: the places by first character, and the positions (in ``ignore``) of the
-        # words by last character, each in the order of the lists
-        self._place_first: dict[str, list[str]] = {}
-        for p in self.places:
-            if p:
-                self._place_first.setdefault(p[0], []).append(p)
-        self._ignore_last: dict[str, list[int]] = {}
-        for i, w in enumerate(self.ignore):
-            if w:
-                self._ignore_last.setdefault(w[-1], []).append(i)
         names: list[tuple[str, str]] = []
         for entry in patterns.entries("indicators"):
             for name in entry["names"]:
@@ -52,32 +40,17 @@ class IndicatorCatalog:
 
     def _key(self, text: str) -> str:
         text = text.replace("（", "(").replace("）", ")").replace(" ", "")
-        if not text:
-            return text
-        for p in self._place_first.get(text[0], ()):
+        for p in self.places:
             if text.startswith(p) and len(text) > len(p) + 1:
                 text = text[len(p):]
                 break
-        # passes over ``ignore`` in order, each removing every word the text (as it is by then)
-        # ends with, until a pass removes none; only the words ending as the text does are read
-        ignore, by_last = self.ignore, self._ignore_last
-        changed = text[-1] in by_last
+        changed = True
         while changed:
             changed = False
-            at = 0  # the pass has read the words before this position
-            while text:
-                where = by_last.get(text[-1])
-                if not where:
-                    break
-                for k in range(bisect_left(where, at), len(where)):
-                    w = ignore[where[k]]
-                    if text.endswith(w) and len(text) > len(w) + 1:
-                        text = text[: -len(w)]
-                        changed = True
-                        at = where[k] + 1
-                        break
-                else:
-                    break  # no later word of the pass ends as the text does
+            for w in self.ignore:
+                if text.endswith(w) and len(text) > len(w) + 1:
+                    text = text[: -len(w)]
+                    changed = True
         return text
 
     def lookup(self, indicator: str | None) -> str | None:
