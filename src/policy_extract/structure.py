@@ -129,7 +129,6 @@ def _joined(pats, rules: list, lead: str = "", tail: str = "", check=_joinable) 
     return got[1]
 
 
-
 def _gate(pats, rules) -> frozenset[str] | None:
     """The characters a match of any of ``rules`` can begin with (None: not known). A text
     whose first character is not one of them matches none of the rules (``rx.match``)."""
@@ -140,7 +139,6 @@ def _gate(pats, rules) -> frozenset[str] | None:
             return None
         chars |= first
     return frozenset(chars)
-
 
 
 def _char_class(chars) -> str:
@@ -519,10 +517,6 @@ def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
 # ---------------------------------------------------------------- headings
 _HEADING_KINDS = ("chapter", "section", "part", "item", "subitem")
 _TITLE_END = regex.compile(r"[。；;]")
-
-
-def _heading_rules(doc: Doc) -> list[tuple[regex.Pattern, dict]]:
-    return _plan(doc.patterns).heading
 
 
 def _clean_title(title: str, max_len: int | None) -> str | None:

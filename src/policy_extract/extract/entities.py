@@ -27,7 +27,7 @@ from ..anchors import anchor_of, positions
 from ..document import Doc
 from ..lists import split_items
 from ..patterns import PatternSet
-from ..records import Entity, Mention
+from ..records import Entity
 from ..segment import words_of
 from . import register
 
@@ -839,16 +839,6 @@ class EntityExtractor:
             return "p:" + k
         return label[0] + ":" + text
 
-    @staticmethod
-    def _as_written(doc: Doc, c: Candidate) -> str:
-        """A form as the caller wrote it (重慶兩江新區, full-width brackets ...), where the
-        input maps character for character onto the normalised text; else the normalised form."""
-        try:
-            quoted = doc.quote(doc.span(c.start, c.end))
-        except Exception:  # noqa: BLE001 - an offset that does not map back keeps the normalised form
-            return c.text
-        return quoted if len(quoted) == len(c.text) and quoted.strip() == quoted else c.text
-
     def _group(self, doc: Doc, found: list[Candidate]) -> list[Entity]:
         groups: dict[str, list[Candidate]] = {}
         seen: set[tuple[int, int, str]] = set()
@@ -1061,12 +1051,6 @@ def _leftmost_longest_of(hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _nested(spans: list[tuple[int, int]], s: int, e: int) -> bool:
-    """Is [s, e) strictly inside one of the sorted ``spans``?"""
-    i = bisect.bisect_right(spans, (s, 10**12))
-    return any(a <= s and e <= b and (a, b) != (s, e) for a, b in spans[max(0, i - 64):i])
-
-
 def _begins(spans: list[tuple[int, int]], s: int, e: int) -> bool:
     """Does [s, e) begin one of the sorted ``spans`` (京东 in 京东X物流园)?"""
     i = bisect.bisect_left(spans, (s, 0))
@@ -1088,9 +1072,3 @@ def _common_word(doc: Doc, start: int, end: int, bounds: "Boundaries | None" = N
         pos = toks[0].pos or ""
         return pos in ("vn", "v", "a", "an", "l", "i") or (pos == "n" and len(toks[0].text) > 2)
     return any((t.pos or "") == "v" and len(t.text) == 2 for t in toks)
-
-
-def _mention(doc: Doc, start: int, end: int) -> Mention:
-    """A mention quotes the input exactly (markup and full-width forms included)."""
-    span = doc.span(start, end)
-    return Mention(text=doc.quote(span), span=span)

@@ -210,14 +210,6 @@ def _finditer(rx: regex.Pattern, text: str, s: int, e: int, anchor: Anchor | Non
     return anchored_matches(rx, text, anchor, at, s, e)
 
 
-def _quote_open(text: str, close_at: int, floor: int) -> int | None:
-    """Position of the opening quote matching the closing quote at ``close_at``."""
-    for j in range(close_at - 1, max(floor, close_at - 30) - 1, -1):
-        if text[j] in "“\"":
-            return j
-    return None
-
-
 @register("projects")
 class ProjectExtractor:
     name = "projects"
