@@ -95,3 +95,27 @@ def test_every_normalize_rule_starts_where_the_pass_looks():
 def test_thousands_separators_stay_inside_one_number():
     doc = policy_extract.extract("2020年全市实现地区生产总值1,291.5亿元，增长5%。")
     assert [(s.value, s.unit) for s in doc.statistics] == [(1291.5, "亿元"), (5, "%")]
+
+
+def test_rules_searched_one_by_one_find_what_the_joined_pattern_finds():
+    """The pass searches each rule on its own (and skips a rule whose first characters are not
+    in the text); the matches must be the joined pattern's: corpora, rule examples, random
+    strings of markup, line breaks and digits."""
+    import random
+    from pathlib import Path
+
+    pats = load_patterns()
+    folder = Path(__file__).resolve().parents[1] / "corpora" / "texts"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    for rule in pats.rules("normalize"):
+        texts += rule.examples + rule.counterexamples
+    rng = random.Random(7)
+    pieces = ["<p>", "</div>", "<!-- x -->", "<script>a</script>", "<%x%>", "&nbsp;", "&#8220;", "<b>",
+              "\n", "\n\n", " ", "\t", "\r\n", "\ufeff", "\u200b", "600807)", "(600519.SH)", "。", "，", "、",
+              "推进建设项目和发展规划重点任务清单", "要加快建设量子信息实验室,推进新一代光量子计算原型",
+              "机项目、", "第一章", "(一)", "a", "<", "&"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    for text in texts:
+        joined = [(NORMALIZE.actions[int(m.lastgroup[1:])], m.span()) for m in NORMALIZE.pattern.finditer(text)]
+        found = NORMALIZE._matches(text)
+        assert found is not None and [(a, m.span()) for a, m in found] == joined, text[:80]

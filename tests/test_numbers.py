@@ -130,3 +130,35 @@ def test_the_number_scan_finds_what_the_regex_module_finds():
     for text in texts:
         got = [(m.span(), m.groups()) for m in FINDER.main.finditer(text)]
         assert got == [(m.span(), m.groups()) for m in reference.finditer(text)]
+
+
+def test_the_word_patterns_of_numbers_find_on_re_what_regex_finds():
+    """The word lists read around a number (not_quantity_after, modifier_after ...) run on the
+    standard library's ``re``: matched and searched at windows of the corpora and of random
+    strings, they give the very matches the ``regex`` module gives."""
+    import random
+    import re
+    from pathlib import Path
+
+    import regex
+
+    names = ("not_after", "modifier_after", "small_count_lead", "slogan_after", "first_rank_lead", "qualifier_after")
+    assert all(isinstance(getattr(FINDER, n), re.Pattern) for n in names)
+    texts = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parents[1] / "corpora" / "texts")
+                                                           .glob("*.txt"))]
+    rnd = random.Random(7)
+    pieces = ["以上的", "以上", "的", "月", "日", "号线", "年", "有", "拥有", "了", "过", "一体", "全面", "居", "位列",
+              "，", "。", "\n", " ", "左右", "级的", "图", "a", "1", "亿元"]
+    texts += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 10))) for _ in range(2000)]
+
+    def key(m):
+        return None if m is None else (m.span(), m.groups())
+
+    for name in names:
+        fast = getattr(FINDER, name)
+        slow = regex.compile(fast.pattern)
+        for text in texts:
+            for a in range(0, len(text) + 1, max(1, len(text) // 100)):
+                b = min(len(text), a + rnd.randint(0, 30))
+                assert key(fast.match(text, a)) == key(slow.match(text, a)), (name, text[a:a + 20])
+                assert key(fast.search(text, a, b)) == key(slow.search(text, a, b)), (name, text[a:b])

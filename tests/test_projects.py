@@ -198,3 +198,58 @@ def test_records_are_located_as_the_doc_locates_them():
         got = doc.located(start, end)
         assert (got["span"]["start"], got["span"]["end"]) == (want["span"]["start"], want["span"]["end"])
         assert got["quote"] == want["quote"] and got["section"] == want["section"]
+
+
+def test_column_blocks_are_the_boxes_structure_read():
+    """The projects extractor takes the 专栏 boxes the structure stage read; read afresh from
+    the text (structure did not run) they are the same blocks, items and spans."""
+    from pathlib import Path
+
+    from policy_extract.extract.projects import column_blocks
+    from policy_extract.structure import structure
+
+    folder = Path(__file__).resolve().parents[1] / "corpora" / "texts"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    texts += [COLUMN, COLUMN.replace("等。", "等(详见重点项目分布图)"), "专栏1\n:", "专栏3 无列表\n正文。"]
+    found = 0
+    for raw in texts:
+        doc = PIPE.make_doc(raw)
+        structure(doc)
+        assert doc.column_boxes is not None
+        afresh = PIPE.make_doc(raw)
+        afresh.text = doc.text  # (boilerplate blanked, as structure leaves it)
+        assert afresh.column_boxes is None
+        assert column_blocks(doc) == column_blocks(afresh), raw[:60]
+        found += len(column_blocks(doc))
+    assert found >= 3
+
+
+def test_split_items_trims_as_a_character_loop_does():
+    """``lists._trim`` strips with str.strip: the same item and offsets as stepping over the
+    characters one by one."""
+    import random
+
+    from policy_extract import lists
+
+    def stepped(text, s, e, base, last=False):
+        while s < e and text[s] in lists._TRAIL:
+            s += 1
+        while e > s and text[e - 1] in lists._TRAIL:
+            e -= 1
+        if last:
+            for tail in ("等等", "等"):
+                if text[s:e].endswith(tail) and e - s > len(tail) + 1:
+                    e -= len(tail)
+                    break
+            while e > s and text[e - 1] in lists._TRAIL:
+                e -= 1
+        return text[s:e], base + s, base + e
+
+    rng = random.Random(5)
+    alphabet = "ab等。；;，,.．:： \t、（）项"
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        s = rng.randint(0, len(text))
+        e = rng.randint(s, len(text))
+        last = rng.random() < 0.5
+        assert lists._trim(text, s, e, 7, last) == stepped(text, s, e, 7, last), (text, s, e, last)

@@ -250,3 +250,29 @@ def test_first_character_gates_agree_with_the_rules():
                 for rx, first in gates:
                     if first is not None and t[:1] not in first:
                         assert rx.match(t) is None
+
+
+def test_records_validated_together_are_those_validated_one_by_one(monkeypatch):
+    """Headings, 专栏, table rows, projects and deadlines are validated in one call per list;
+    should that call fail, they are made one by one (the first invalid one failing as on its
+    own). Both ways give the very same document."""
+    import importlib
+    from pathlib import Path
+
+    from policy_extract import Pipeline, structure, tables
+
+    folder = Path(__file__).resolve().parents[1] / "corpora" / "texts"
+    texts = [PLAN] + [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
+    pipe = Pipeline()
+    together = [pipe(t).model_dump() for t in texts]
+
+    class Failing:
+        def validate_python(self, items):
+            raise ValueError("batch refused")
+
+    monkeypatch.setattr(structure, "_HEADINGS", Failing())
+    monkeypatch.setattr(structure, "_COLUMNS", Failing())
+    monkeypatch.setattr(tables, "_TABLE_ROWS", Failing())
+    monkeypatch.setattr(importlib.import_module("policy_extract.extract.projects"), "_PROJECTS", Failing())
+    monkeypatch.setattr(importlib.import_module("policy_extract.extract.time"), "_DEADLINES", Failing())
+    assert [pipe(t).model_dump() for t in texts] == together

@@ -330,17 +330,37 @@ def test_an_anchored_rule_finds_exactly_what_a_full_scan_finds(rule_id):
 
 
 def test_a_first_character_lookahead_changes_no_match():
-    """`t_calendar_first` in front of a rule only lets the search skip: same matches without it."""
+    """`t_calendar_first` (and the other `t_..._first` fragments) in front of a rule only lets
+    the search skip: same matches without it."""
     pats = PIPE.patterns
-    rules = [r for r in pats.rules("time") if "{t_calendar_first}" in r.pattern]
-    assert rules
+    leads = [f"(?={{{name}}})" for name in pats.fragments if name.startswith("t_") and name.endswith("_first")]
+    rules = [(r, lead) for r in pats.rules("time") for lead in leads if r.pattern.startswith(lead)]
+    assert {lead for _, lead in rules} >= {"(?={t_calendar_first})", "(?={t_year_first})", "(?={t_relative_first})"}
     texts = _texts_for_rule_equality()
-    for rule in rules:
+    for rule, lead in rules:
         with_lead = pats.compile_rule(rule)
-        without = regex.compile(pats.expand(rule.pattern.replace("(?={t_calendar_first})", "")))
+        without = regex.compile(pats.expand(rule.pattern.replace(lead, "", 1)))
         for text in texts:
             assert ([(m.span(), m.groupdict()) for m in with_lead.finditer(text)]
                     == [(m.span(), m.groupdict()) for m in without.finditer(text)]), (rule.id, text[:80])
+
+
+def test_a_rule_on_the_standard_engine_matches_as_on_the_regex_module():
+    """`engine: standard` runs a rule on the standard library's engine (quicker in short
+    windows): it must find the very matches and groups the regex module finds."""
+    from policy_extract.extract import time as T
+
+    pats = PIPE.patterns
+    grammar = T._grammar(pats)
+    chosen = [(r, y) for r, y in zip(grammar.rules, pats.rules("time")) if y.data.get("engine") == "standard"]
+    assert chosen
+    texts = _texts_for_rule_equality()
+    for rule, y in chosen:
+        assert not isinstance(rule.rx, regex.Pattern), f"{y.id}: the standard engine cannot read it"
+        reference = pats.compile_rule(y)
+        for text in texts:
+            assert ([(m.span(), m.groupdict()) for m in rule.rx.finditer(text)]
+                    == [(m.span(), m.groupdict()) for m in reference.finditer(text)]), (y.id, text[:80])
 
 
 def test_a_bad_anchor_is_an_error_naming_the_rule(tmp_path):
@@ -356,8 +376,9 @@ def test_a_bad_anchor_is_an_error_naming_the_rule(tmp_path):
 
 
 def test_sentence_split_by_characters_is_the_regex_split():
-    """``Doc.sentences`` finds its boundaries with str.find (``_split_at_chars``): the same
-    ranges as the regex split, on the corpora and on random strings (ranges of them too)."""
+    """``Doc.sentences`` cuts at its boundaries with str.replace and str.split
+    (``_split_at_chars``): the same ranges as the regex split, on the corpora and on random
+    strings (ranges of them too)."""
     import random
     from pathlib import Path
 

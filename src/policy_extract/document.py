@@ -60,6 +60,9 @@ class Doc:
     """normalised ranges of tables (their rows are read by tables.py, not as prose)"""
     table_cells: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
     """normalised cells of each table, by its label (表2)"""
+    column_boxes: list[Any] | None = None
+    """the 专栏 boxes structure read (``structure.ColumnBox``), for the projects extractor;
+    None until structure ran"""
     time_expressions: list[Any] | None = None
     """every time expression found (extract/time.py), for linking targets to deadlines;
     None until the deadlines extractor (or the targets extractor, if deadlines is off) ran"""
@@ -131,7 +134,7 @@ class Doc:
         out, pos = [], 0
         for line in self.text.split("\n"):
             end = pos + len(line)
-            if line.strip():
+            if line and not line.isspace():  # = line.strip(), without building the stripped copy
                 out.append((pos, end))
             pos = end + 1
         return out
@@ -161,33 +164,29 @@ def _split(text: str, boundary: regex.Pattern, start: int = 0, end: int | None =
 
 
 def _split_at_chars(text: str, chars: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """``_split(text, boundary, start, end)`` for a boundary that is a run of any of ``chars``:
-    the boundaries are found with ``str.find`` (a fast scan per character, no regex), then
-    merged into runs (the tests compare the two)."""
+    """``_split(text, boundary, start, end)`` for a boundary that is a run of any of ``chars``,
+    without a regex: every boundary character becomes the first one (``str.replace``, a pass
+    at memory speed per character present) and ``str.split`` cuts there, so Python visits the
+    pieces, not the characters (the tests compare the two)."""
     end = len(text) if end is None else end
-    at: list[int] = []
-    find, append = text.find, at.append
-    for c in chars:
-        i = find(c, start, end)
-        while i >= 0:
-            append(i)
-            i = find(c, i + 1, end)
-    at.sort()
+    part = text[start:end] if start or end != len(text) else text
+    sep = chars[0]
+    for c in chars[1:]:
+        if c in part:
+            part = part.replace(c, sep)
     out: list[tuple[int, int]] = []
-    pos, k, n = start, 0, len(at)
-    while k < n:
-        a = at[k]
-        b = a + 1
-        k += 1
-        while k < n and at[k] == b:  # the rest of the run
-            b += 1
-            k += 1
-        # = text[pos:a].strip(), without the copy (and mostly without looking past the first character)
-        if a > pos and (not text[pos].isspace() or not text[pos:a].isspace()):
-            out.append((pos, b))
-        pos = b
-    if pos < end and not text[pos:end].isspace():
-        out.append((pos, end))
+    append = out.append
+    pos, opened = start, -1  # opened: the start of a sentence whose run of boundaries goes on
+    for piece in part.split(sep):
+        if piece:  # the run before it ended: so did the sentence before the run
+            if opened >= 0:
+                append((opened, pos))
+            opened = -1 if piece.isspace() else pos  # (a blank piece is no sentence)
+            pos += len(piece) + 1
+        else:  # one more boundary character in a run
+            pos += 1
+    if opened >= 0:
+        append((opened, end))
     return out
 
 

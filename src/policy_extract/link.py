@@ -24,6 +24,9 @@ class IndicatorCatalog:
     def __init__(self, patterns: PatternSet) -> None:
         self.ignore = sorted(patterns.words("indicators", "ignore"), key=len, reverse=True)
         self.places = sorted(patterns.words("indicators", "places"), key=len, reverse=True)
+        # most keys begin with no place and end in no ignored word: one C call tells so
+        self._any_place = tuple(self.places)
+        self._any_ignored = tuple(self.ignore)
         names: list[tuple[str, str]] = []
         for entry in patterns.entries("indicators"):
             for name in entry["names"]:
@@ -40,11 +43,12 @@ class IndicatorCatalog:
 
     def _key(self, text: str) -> str:
         text = text.replace("（", "(").replace("）", ")").replace(" ", "")
-        for p in self.places:
-            if text.startswith(p) and len(text) > len(p) + 1:
-                text = text[len(p):]
-                break
-        changed = True
+        if text.startswith(self._any_place):
+            for p in self.places:
+                if text.startswith(p) and len(text) > len(p) + 1:
+                    text = text[len(p):]
+                    break
+        changed = text.endswith(self._any_ignored)  # (else a pass would change nothing)
         while changed:
             changed = False
             for w in self.ignore:

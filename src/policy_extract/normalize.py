@@ -14,6 +14,7 @@ import regex
 
 from .offsets import OffsetMap, OffsetMapBuilder
 from .patterns import PatternSet
+from .regex_facts import rule_first_chars
 
 
 class Normalized(NamedTuple):
@@ -25,6 +26,16 @@ class Normalized(NamedTuple):
 
 # full-width ASCII block U+FF01..U+FF5E -> U+0021..U+007E
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_MAX_GATE = 32
+"""a rule whose matches begin with at most this many characters is skipped in a text without them"""
+
+
+class _Rule(NamedTuple):
+    rx: regex.Pattern
+    """the rule alone, as it is one branch of the joined pattern"""
+    action: str
+    first: frozenset[str] | None
+    """the characters its matches begin with (None: not known, or too many to look for)"""
 
 
 class Normalizer:
@@ -32,22 +43,33 @@ class Normalizer:
 
     def __init__(self, patterns: PatternSet) -> None:
         f = patterns.file("normalize")
-        self.actions: list[str] = []
+        # a rule can only start at a `rule_start` character: the leading lookahead lets the
+        # engine pass over every other position cheaply
+        lead = "(?=" + patterns.expand("{rule_start}") + ")" if "rule_start" in patterns.fragments else ""
+        starts_here = regex.compile(lead) if lead else None
+        self.rules: list[_Rule] = []
         parts = []
         for rule in f.rules:
             action = rule.data.get("action")
             if action not in ("delete", "newline", "unescape"):
                 raise ValueError(f"normalize.yaml rule {rule.id}: unknown action {action!r}")
-            self.actions.append(action)
             compiled = patterns.compile_rule(rule)
             # each rule becomes one named alternative; its flags are scoped to it
             flags = "".join(letter for flag, letter in ((regex.IGNORECASE, "i"), (regex.MULTILINE, "m"),
                                                         (regex.DOTALL, "s")) if compiled.flags & flag)
             body = patterns.expand(rule.pattern)
-            parts.append(f"(?P<r{len(parts)}>(?{flags}:{body}))" if flags else f"(?P<r{len(parts)}>(?:{body}))")
-        # a rule can only start at a `rule_start` character: the leading lookahead lets the
-        # engine pass over every other position cheaply
-        lead = "(?=" + patterns.expand("{rule_start}") + ")" if "rule_start" in patterns.fragments else ""
+            branch = f"(?{flags}:{body})" if flags else f"(?:{body})"
+            parts.append(f"(?P<r{len(parts)}>{branch})")
+            # the rule on its own: its first characters (known when few), and the lead only
+            # where they do not already lie among `rule_start`
+            first = rule_first_chars(patterns, rule)
+            if first is not None and len(first) > _MAX_GATE:
+                first = None
+            needs_lead = first is None or (starts_here is not None and not all(map(starts_here.match, first)))
+            own_lead = lead if needs_lead else ""
+            self.rules.append(_Rule(regex.compile(own_lead + branch), action, first))
+        self.actions: list[str] = [r.action for r in self.rules]
+        # all rules as one pattern (the definition of the pass; `_matches` finds the same)
         self.pattern = regex.compile(lead + "(?:" + "|".join(parts) + ")") if parts else None
         table = dict(_FULLWIDTH)
         for pair in f.words.get("fold_pairs", []):
@@ -111,8 +133,10 @@ class Normalizer:
             return self._fold(text), OffsetMap.identity(len(text))
         out = OffsetMapBuilder(text)
         pos = 0
-        for m in self.pattern.finditer(text):
-            action = self.actions[int(m.lastgroup[1:])]
+        found = self._matches(text)
+        if found is None:  # a rule matched the empty string: the joined pattern decides
+            found = [(self.actions[int(m.lastgroup[1:])], m) for m in self.pattern.finditer(text)]
+        for action, m in found:
             out.keep(pos, m.start())
             if action == "delete":
                 out.replace(m.start(), m.end(), "")
@@ -124,6 +148,37 @@ class Normalizer:
         out.keep(pos, len(text))
         normalised, offsets = out.build()
         return self._fold(normalised), offsets
+
+    def _matches(self, text: str) -> list[tuple[str, regex.Match]] | None:
+        """``self.pattern.finditer(text)`` (as (action, match)), found rule by rule.
+
+        The joined pattern tries every rule at every position where one may start, and that
+        costs more than the rules' own scans together: a rule alone is searched with the
+        engine's quick skip to where it can begin, and a rule none of whose first characters
+        is in the text (the HTML rules, in a plain text) is not searched at all. The joined
+        pattern's next match is the leftmost of the rules' next matches (the first rule at
+        one position), each searched again from where the last match ended when it began
+        before. None when a rule matches the empty string (there finditer steps on its own way)."""
+        rules = [r for r in self.rules if r.first is None or any(c in text for c in r.first)]
+        never = len(text) + 1
+        ahead = [r.rx.search(text) for r in rules]  # each rule's next match
+        starts = [never if m is None else m.start() for m in ahead]
+        out: list[tuple[str, regex.Match]] = []
+        pos = 0
+        while True:
+            at = min(starts, default=never)
+            if at == never:
+                return out
+            k = starts.index(at)  # the first rule in order of those matching there
+            m = ahead[k]
+            if m.end() == at:
+                return None
+            out.append((rules[k].action, m))
+            pos = m.end()
+            for k, start in enumerate(starts):
+                if start < pos:  # overlapped by this match: search again from its end
+                    m = ahead[k] = rules[k].rx.search(text, pos)
+                    starts[k] = never if m is None else m.start()
 
     def _fold(self, text: str) -> str:
         """``text.translate(self._fold_list)``: one character for one character."""

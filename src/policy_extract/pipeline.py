@@ -212,12 +212,19 @@ class _LazySegmenter:
 
     def __init__(self, pipeline: Pipeline) -> None:
         self._pipeline = pipeline
+        self._backend = None  # the pipeline's segmenter, once asked for (its property locks)
+
+    def _built(self):
+        backend = self._backend
+        if backend is None:
+            backend = self._backend = self._pipeline.segmenter
+        return backend
 
     def cut(self, text: str):
-        return self._pipeline.segmenter.cut(text)
+        return self._built().cut(text)
 
     def words(self, text: str):
-        return words_of(self._pipeline.segmenter, text)
+        return words_of(self._built(), text)
 
 
 class StageTimeout(BaseException):

@@ -382,9 +382,12 @@ class _DenseViterbi:
         nows: list = [now]
         for t in range(1, len(obs)):
             idx, emission = char(obs[t])
-            scores = (V[:, None] + trans[now[:, None], idx]) + emission
+            # the (previous × current) block of the transitions: two takes copy less than one
+            # fancy index; the best scores are read where argmax found them (no second pass)
+            scores = V[:, None] + trans.take(now, axis=0).take(idx, axis=1)
+            scores += emission
             best = scores.argmax(axis=0)
-            V = scores.max(axis=0)
+            V = scores[best, np.arange(len(idx))]
             backs.append(best)
             nows.append(idx)
             now = idx

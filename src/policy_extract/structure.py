@@ -10,15 +10,16 @@ import datetime as dt
 from bisect import bisect_right
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 import regex
+from pydantic import TypeAdapter
 
 from .document import Doc, SectionMark
 from .lists import split_items
 from .numerals import parse_cn_int
-from .records import Column, ColumnList, Figure, Heading, Outline, Span, Table
+from .records import Column, ColumnList, Figure, Heading, Outline, Table
 from .regex_facts import DEFAULT_FLAGS, JOINABLE_FLAGS, rule_first_chars, standard_engine
 from .tables import parse_flattened_table
 
@@ -129,6 +130,18 @@ def _joined(pats, rules: list, lead: str = "", tail: str = "", check=_joinable) 
     return got[1]
 
 
+def _quick(rx: regex.Pattern) -> regex.Pattern | re.Pattern:
+    """``rx`` for matching at one place (a line, a line start): compiled by the standard
+    library's engine where that provably matches the same (its flags written inline, as in a
+    joined pattern), which takes about half as long a call; else ``rx`` itself. (Not for
+    searching a whole text: there the regex module skips ahead quicker.)"""
+    if rx.flags & ~JOINABLE_FLAGS or rx.flags & regex.IGNORECASE:
+        return rx
+    flags = "".join(letter for flag, letter in _FLAG_LETTERS if rx.flags & flag)
+    fast = standard_engine(f"(?{flags}:{rx.pattern})" if flags else rx.pattern)
+    return fast if fast is not None and fast.groupindex == rx.groupindex else rx
+
+
 def _gate(pats, rules) -> frozenset[str] | None:
     """The characters a match of any of ``rules`` can begin with (None: not known). A text
     whose first character is not one of them matches none of the rules (``rx.match``)."""
@@ -177,10 +190,11 @@ def _line_finder(pats, rules: list) -> regex.Pattern | re.Pattern | None:
     return got[1]
 
 
-def _compiled_rules(pats, rules: list) -> tuple[list[regex.Pattern], dict[str, tuple[int, ...]], tuple[int, ...]]:
-    """Each rule compiled; and which rules (indices, in order) a match beginning with a given
-    character can be of (``rule_first_chars``), with the rules for any other character (those
-    whose first characters are not known). Read once per PatternSet."""
+def _compiled_rules(pats, rules: list) -> tuple[list[regex.Pattern], list, dict[str, tuple[int, ...]], tuple[int, ...]]:
+    """Each rule compiled, to search a text and (``_quick``) to match at a line start; and which
+    rules (indices, in order) a match beginning with a given character can be of
+    (``rule_first_chars``), with the rules for any other character (those whose first
+    characters are not known). Read once per PatternSet."""
     key = (id(pats), "compiled", tuple(map(id, rules)))
     got = _JOINED.get(key)
     if got is None or got[0] is not pats:
@@ -190,14 +204,15 @@ def _compiled_rules(pats, rules: list) -> tuple[list[regex.Pattern], dict[str, t
         by_char = {c: tuple(i for i, f in enumerate(firsts) if f is None or c in f) for c in chars}
         if len(_JOINED) > 64:
             _JOINED.clear()
-        got = _JOINED[key] = (pats, ([pats.compile_rule(r) for r in rules], by_char, anywhere))
+        compiled = [pats.compile_rule(r) for r in rules]
+        got = _JOINED[key] = (pats, (compiled, [_quick(rx) for rx in compiled], by_char, anywhere))
     return got[1]
 
 
 def _line_matches(pats, rules: list, text: str):
     """``(rule index, match)`` of every rule's ``finditer(text)``, ordered by position (rules in
     order at one position); the same matches as each rule's own ``finditer``."""
-    rxs, by_char, anywhere = _compiled_rules(pats, rules)
+    rxs, at_line_start, by_char, anywhere = _compiled_rules(pats, rules)
     finder = _line_finder(pats, rules)
     if finder is None:
         found = [(m.start(), i, m) for i, rx in enumerate(rxs) for m in rx.finditer(text)]
@@ -211,7 +226,7 @@ def _line_matches(pats, rules: list, text: str):
         for i in by_char.get(text[pos], anywhere) if pos < n else anywhere:
             if pos < last_end[i]:
                 continue  # finditer does not return overlapping matches
-            m = rxs[i].match(text, pos)
+            m = at_line_start[i].match(text, pos)
             if m is not None:
                 last_end[i] = m.end()
                 yield i, m
@@ -243,7 +258,8 @@ class _Plan:
 
     @cached_property
     def any_heading(self) -> regex.Pattern | None:
-        return _joined(self.pats, self.heading_rules)
+        joined = _joined(self.pats, self.heading_rules)
+        return _quick(joined) if joined is not None else None
 
     @cached_property
     def headline(self) -> tuple[regex.Pattern, regex.Pattern | None, regex.Pattern | None]:
@@ -273,7 +289,7 @@ class _Plan:
 
     @cached_property
     def column(self) -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
-        return tuple(self.pats.compile_rule(self._structure_rule(i)) for i in ("column", "column_list", "figure"))
+        return tuple(_quick(self.pats.compile_rule(self._structure_rule(i))) for i in ("column", "column_list", "figure"))
 
     @cached_property
     def column_first(self) -> frozenset[str] | None:
@@ -286,15 +302,16 @@ class _Plan:
     @cached_property
     def table(self):
         rule = {r.id: r for r in self.pats.rules("structure")}
-        table_rx = self.pats.compile_rule(rule["table"])
-        note_rx = self.pats.compile_rule(rule["table_note"])
+        table_rx = _quick(self.pats.compile_rule(rule["table"]))
+        note_rx = _quick(self.pats.compile_rule(rule["table_note"]))
         header = rule.get("table_header_start")
-        header_rx = self.pats.compile_rule(header) if header else None
-        year_rx = regex.compile(header.data["year"]) if header else None
+        header_rx = _quick(self.pats.compile_rule(header)) if header else None
+        year_rx = _quick(regex.compile(header.data["year"])) if header else None
         within = int(header.data.get("year_within", 6)) if header else 0
         # one call tells the lines that can start no table (most) from the others; most need
         # not even that: no match of either rule begins with their first character
         either = _joined(self.pats, [rule["table"], header]) if header else None
+        either = _quick(either) if either is not None else None
         either_first = _gate(self.pats, [rule["table"], header]) if header else None
         return table_rx, note_rx, header_rx, year_rx, within, either, either_first
 
@@ -516,6 +533,9 @@ def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 # ---------------------------------------------------------------- headings
 _HEADING_KINDS = ("chapter", "section", "part", "item", "subitem")
+_HEADINGS = TypeAdapter(list[Heading])
+_COLUMNS = TypeAdapter(list[Column])
+_SPAN_KEYS = ("start", "end")
 _TITLE_END = regex.compile(r"[。；;]")
 
 
@@ -533,7 +553,8 @@ def _clean_title(title: str, max_len: int | None) -> str | None:
 
 
 def find_headings(doc: Doc) -> list[Heading]:
-    out: list[tuple[int, int, Heading]] = []
+    found: list[dict] = []  # the fields of each heading, validated together
+    starts: list[int] = []
     taken: set[int] = set()
     rules = _plan(doc.patterns).heading_rules
     to_original = doc.offsets.to_original
@@ -553,15 +574,18 @@ def find_headings(doc: Doc) -> list[Heading]:
         if rule.id == "markdown":
             level = len(label)
         taken.add(start)
-        end = m.end()
-        s, e = to_original(start, end)
-        out.append((start, end, Heading(
-            kind=data.get("kind"), label=label, number=_number_of(label), title=title, level=level,
-            span=Span(start=s, end=e))))
-    out.sort(key=lambda x: x[0])
-    doc.section_marks = [SectionMark(s, h.level, _heading_text(h)) for s, _, h in out]
+        s, e = to_original(start, m.end())
+        found.append(dict(kind=data.get("kind"), label=label, number=_number_of(label), title=title,
+                          level=level, span={"start": s, "end": e}))
+        starts.append(start)
+    try:  # one call for all
+        headings = _HEADINGS.validate_python(found)
+    except ValueError:  # one by one: the first invalid heading fails as on its own
+        headings = [Heading(**fields) for fields in found]
+    out = sorted(zip(starts, headings), key=lambda x: x[0])
+    doc.section_marks = [SectionMark(s, h.level, _heading_text(h)) for s, h in out]
     doc.__dict__.pop("_sections", None)
-    return [h for _, _, h in out]
+    return [h for _, h in out]
 
 
 def _heading_text(h: Heading) -> str:
@@ -601,17 +625,37 @@ def _structural_rules(pats, gated: bool = False):
     if got is None or got[0] is not pats:
         chosen = [r for r in pats.rules("structure")
                   if r.data.get("kind") not in ("column_list", "table_note", "figure", "table_header")]
-        rules = [(pats.compile_rule(r), r.data.get("kind")) for r in chosen]
+        rules = [(_quick(pats.compile_rule(r)), r.data.get("kind")) for r in chosen]
+        any_rule = _joined(pats, chosen)
         if len(_KIND_RULES) > 16:
             _KIND_RULES.clear()
-        got = _KIND_RULES[id(pats)] = (pats, (rules, _joined(pats, chosen), _gate(pats, chosen)))
+        got = _KIND_RULES[id(pats)] = (pats, (rules, _quick(any_rule) if any_rule is not None else None,
+                                              _gate(pats, chosen)))
     return got[1] if gated else got[1][:2]
 
 
-def find_columns(doc: Doc, lines: list[Line]) -> list[Column]:
+@dataclass(slots=True)
+class ColumnBox:
+    """A 专栏 box: its header line and the list lines under it, in normalised offsets. Read
+    once (``column_boxes``) for the outline and for the projects extractor."""
+
+    label: str
+    number: int | None
+    title: str
+    zone: str | None
+    start: int
+    end: int
+    lists: list[tuple[str, list[tuple[str, int, int]], int, int]] = field(default_factory=list)
+    """(category, its items as (text, start, end), line start, line end) of each list line"""
+
+
+def column_boxes(doc: Doc, lines: list[Line] | None = None) -> list[ColumnBox]:
+    """The 专栏 boxes of ``doc.text``; ``lines``: ``lines_of(doc.text)``, if known."""
     plan = _plan(doc.patterns)
     col_rx, list_rx, figure_rx = plan.column
     first = plan.column_first
+    if lines is None:
+        lines = lines_of(doc.text)
     out = []
     for i, line in enumerate(lines):
         if first is not None and line.text[:1] not in first:
@@ -619,22 +663,38 @@ def find_columns(doc: Doc, lines: list[Line]) -> list[Column]:
         m = col_rx.match(line.text)
         if not m:
             continue
-        lists: list[ColumnList] = []
-        end = line.end
+        title = m.group("title").strip()
+        box = ColumnBox(label=f"专栏{m.group('number')}", number=_number_of(m.group("number")), title=title,
+                        zone=zone_of(doc, title), start=line.start, end=line.end)
         for nxt in itertools.islice(lines, i + 1, None):
             lm = list_rx.match(nxt.text)
             if not lm or structural_kind(doc, nxt.text) or figure_rx.match(nxt.text.strip()):
                 break
             base = nxt.start + lm.start("items")
-            items = [t for t, _, _ in split_items(lm.group("items"), base)]
-            lists.append(ColumnList(category=lm.group("category").strip(), items=items,
-                                    span=doc.span(nxt.start, nxt.end)))
-            end = nxt.end
-        title = m.group("title").strip()
-        out.append(Column(label=f"专栏{m.group('number')}", number=_number_of(m.group("number")),
-                          title=title, zone=zone_of(doc, title), span=doc.span(line.start, end),
-                          lists=lists))
+            box.lists.append((lm.group("category").strip(), split_items(lm.group("items"), base),
+                              nxt.start, nxt.end))
+            box.end = nxt.end
+        out.append(box)
     return out
+
+
+def find_columns(doc: Doc, lines: list[Line]) -> list[Column]:
+    """The 专栏 boxes as outline records (the boxes are kept on ``doc.column_boxes``)."""
+    boxes = doc.column_boxes = column_boxes(doc, lines)
+    span = doc.offsets.to_original  # = doc.span, validated with the columns (one call)
+    fields = [dict(label=box.label, number=box.number, title=box.title, zone=box.zone,
+                   span=dict(zip(_SPAN_KEYS, span(box.start, box.end))),
+                   lists=[dict(category=category, items=[t for t, _, _ in items], span=dict(zip(_SPAN_KEYS, span(s, e))))
+                          for category, items, s, e in box.lists])
+              for box in boxes]
+    try:
+        return _COLUMNS.validate_python(fields)
+    except ValueError:  # one by one: the first invalid box fails as on its own
+        out = []
+        for f in fields:
+            lists = [ColumnList(**x) for x in f["lists"]]
+            out.append(Column(**{**f, "lists": lists}))
+        return out
 
 
 def zone_of(doc: Doc, title: str) -> str | None:

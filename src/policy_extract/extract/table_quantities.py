@@ -52,8 +52,20 @@ def _indicator(row: IndicatorRow, value: TableValue) -> str:
     return name
 
 
-def table_records(doc: Doc, kind_of_unit: dict[str, str], magnitudes: dict[str, Decimal],
-                  extractor: str) -> tuple[list[Target], list[Statistic]]:
+class TableUnits:
+    """What table values need to know of units, worked out once (per pipeline, not per text):
+    the counters, the magnitudes longest first, and the kind and base of each unit met."""
+
+    def __init__(self, kind_of_unit: dict[str, str], magnitudes: dict[str, Decimal]) -> None:
+        self.magnitudes = magnitudes
+        self.counters = [(w, k) for w, k in kind_of_unit.items() if k in ("count", "multiple")]
+        """the (unit, kind) pairs whose kind is count or multiple, in table order"""
+        self.by_length = sorted(magnitudes, key=len, reverse=True)
+        self.kinds: dict[str, str] = {}
+        self.bases: dict[str | None, tuple[str | None, Decimal]] = {}
+
+
+def table_records(doc: Doc, units: TableUnits, extractor: str) -> tuple[list[Target], list[Statistic]]:
     targets: list[Target] = []
     statistics: list[Statistic] = []
     outline = doc.outline
@@ -62,10 +74,8 @@ def table_records(doc: Doc, kind_of_unit: dict[str, str], magnitudes: dict[str, 
     # in order, for validate_in_batches: (fields, is_target, warning if invalid) of each value,
     # (None, True, warning) of each target written without a number
     found: list[tuple] = []
-    counters = [(w, k) for w, k in kind_of_unit.items() if k in ("count", "multiple")]
-    by_length = sorted(magnitudes, key=len, reverse=True)
-    unit_kinds: dict[str, str] = {}  # the kind and the base of each unit, looked up once
-    bases: dict[str | None, tuple[str | None, Decimal]] = {}
+    magnitudes, counters, by_length = units.magnitudes, units.counters, units.by_length
+    unit_kinds, bases = units.kinds, units.bases  # the kind and the base of each unit, looked up once
     for table in outline.tables:
         for row in indicator_rows(doc, table):
             located = None
@@ -113,8 +123,9 @@ def table_records(doc: Doc, kind_of_unit: dict[str, str], magnitudes: dict[str, 
 def validate_in_batches(doc: Doc, items: list[tuple]) -> tuple[list[Target], list[Statistic]]:
     """Targets and statistics from ``items``, each ``(fields, is_target, warning)`` in text
     order, validated in two batches (one call each). Where a batch fails, one by one in order:
-    an invalid item gives its warning ``(code, what, start, end, extractor)`` with the error.
-    ``fields`` None: no record, only the warning (a complete ``doc.warn`` tuple)."""
+    an invalid item gives its warning ``(code, what, start, end, extractor)`` with the error
+    (``what`` None: the quoted text, written out only then). ``fields`` None: no record, only
+    the warning (a complete ``doc.warn`` tuple)."""
     try:
         targets = TARGETS.validate_python([f for f, is_target, _ in items if f is not None and is_target])
         statistics = STATISTICS.validate_python([f for f, is_target, _ in items if f is not None and not is_target])
@@ -129,6 +140,8 @@ def validate_in_batches(doc: Doc, items: list[tuple]) -> tuple[list[Target], lis
                     Target.model_validate(fields) if is_target else Statistic.model_validate(fields))
             except ValueError as exc:
                 code, what, start, end, extractor = warning
+                if what is None:
+                    what = repr(doc.text[start:end])
                 doc.warn(code, f"{what}: {exc}", start, end, extractor)
     else:
         for fields, _, warning in items:

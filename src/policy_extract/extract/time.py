@@ -14,10 +14,12 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
+import operator
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import regex
+from pydantic import TypeAdapter
 
 from ..anchors import Anchor, anchor_of, anchored_matches, positions
 from ..document import Doc
@@ -25,6 +27,7 @@ from ..errors import PatternError
 from ..numerals import parse_cn_int
 from ..patterns import PatternSet, load_patterns
 from ..records import MAX_YEAR, MIN_YEAR, Deadline
+from ..regex_facts import faster
 from . import register
 
 _FILE = "time"
@@ -32,6 +35,9 @@ _AFTER_WINDOW = 16  # characters after an expression searched for `future_after`
 _BEFORE_WINDOW = 6  # characters before it searched for `future_before` words
 _TITLE_WINDOW = 40  # how far a 《title》 may reach around a year
 _CLAUSE_OPENERS = frozenset("，,；;：:、。！？!?\n(（“\"‘'「『")
+_FIRST_THREE = operator.itemgetter(0, 1, 2)
+_START = operator.attrgetter("start")
+_DEADLINES = TypeAdapter(list[Deadline])
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,11 @@ class _Match:
     order: int
 
     def has(self, *names: str) -> bool:
-        return any(self.groups.get(n) for n in names)
+        groups = self.groups
+        for n in names:  # (a loop: asked ~10 times per match, any() over a generator costs more)
+            if groups.get(n):
+                return True
+        return False
 
 
 @dataclass
@@ -129,18 +139,25 @@ class _Rule:
 def _compile_rule(patterns: PatternSet, rule: Any) -> _Rule:
     rx = patterns.compile_rule(rule)
     anchor = anchor_of(rule, rx, _FILE)
-    data = {k: v for k, v in rule.data.items() if k not in ("anchor", "anchor_within")}
+    if rule.data.get("engine") == "standard":
+        rx = faster(rx)  # the same matches on the standard library's engine, where it can say so
+    data = {k: v for k, v in rule.data.items() if k not in ("anchor", "anchor_within", "engine")}
     return _Rule(rx, data, str(data.get("kind", "")), anchor)
 
 
 def _check_first_chars(patterns: PatternSet) -> None:
     """``t_duration_first`` must hold the first character of every word of ``t_goal`` and
-    ``t_via`` and every digit of ``t_count`` (the duration rule only starts there); and
-    ``t_calendar_first`` those of the words and digits a date or a month may start with."""
+    ``t_via`` and every digit of ``t_count`` (the duration rule only starts there);
+    ``t_calendar_first`` those of the words and digits a date or a month may start with;
+    ``t_year_first`` those a year range may start with; and ``t_relative_first`` those a
+    relative year or part of a year may start with."""
     frags = patterns.fragments
     for name, keys, chars in (("t_duration_first", ("t_goal", "t_via"), "0123456789一二两三四五六七八九十"),
                               ("t_calendar_first", ("t_goal", "t_to", "t_asof", "t_rel_year"),
-                               "0123456789一二三四五六七八九十")):
+                               "0123456789一二三四五六七八九十"),
+                              ("t_year_first", ("t_goal", "t_to", "t_asof"), "12一二"),
+                              ("t_relative_first", ("t_goal", "t_to", "t_asof", "t_rel_year", "t_year_part"),
+                               "年")):
         if name not in frags:
             continue
         first = patterns.compile(frags[name])
@@ -190,29 +207,33 @@ class TimeGrammar:
     def matches(self, text: str) -> list[_Match]:
         """Every rule's matches; where they overlap the longest wins (then the earlier rule)."""
         found = []
-        where: dict[tuple[str, ...], list[int]] = {}  # anchor words -> their sorted positions
+        at_word: dict[str, list[int]] = {}  # anchor word -> its positions (rules share 年)
         for order, rule in enumerate(self.rules):
             if rule.anchor is None:
                 ms = [m for m in rule.rx.finditer(text) if m.end() > m.start()]
             else:
-                at = where.get(rule.anchor.words)
-                if at is None:
-                    at = where[rule.anchor.words] = positions(text, rule.anchor.words)
+                for w in rule.anchor.words:
+                    if w not in at_word:
+                        at_word[w] = positions(text, (w,))
+                at = at_word[rule.anchor.words[0]] if len(rule.anchor.words) == 1 else \
+                    sorted(set().union(*(at_word[w] for w in rule.anchor.words)))
                 ms = anchored_matches(rule.rx, text, rule.anchor, at)
-            found.extend((m.start() - m.end(), m.start(), order, m) for m in ms)
+            found += [(m.start() - m.end(), m.start(), order, m) for m in ms]
+        found.sort(key=_FIRST_THREE)  # longest, earliest, first rule
         starts: list[int] = []
         ends: list[int] = []
         chosen = []
-        for _, start, order, m in sorted(found, key=lambda f: f[:3]):  # longest, earliest, first rule
+        rules = self.rules
+        for _, start, order, m in found:
             end = m.end()
             i = bisect.bisect_right(starts, start)
             if (i > 0 and ends[i - 1] > start) or (i < len(starts) and starts[i] < end):
                 continue
             starts.insert(i, start)
             ends.insert(i, end)
-            rule = self.rules[order]
+            rule = rules[order]
             chosen.append(_Match(start, end, rule.kind, m.groupdict(), rule.data, order))
-        chosen.sort(key=lambda f: f.start)
+        chosen.sort(key=_START)
         return chosen
 
     def analyse(self, doc: Doc) -> list[_Found]:
@@ -221,10 +242,11 @@ class TimeGrammar:
         reference = doc_date or _plan_start(doc)
         sentences = doc.sentences
         sentence_starts = [s for s, _ in sentences]
+        plan_period = doc.meta.get("plan_period")
         out = []
         for m in self.matches(text):
             try:
-                r = self.resolve(m, doc_date, doc.meta.get("plan_period"))
+                r = self.resolve(m, doc_date, plan_period)
             except (ValueError, OverflowError, KeyError):
                 r = None
             if r is None:
@@ -505,20 +527,27 @@ class DeadlineExtractor:
         # a bare 2025年 repeats the deadline 到2025年 already states: it is not another one
         stated = {y for f in deadlines if not f.plain and not f.expr.relative for y in f.years}
         out = doc.records.setdefault("deadlines", [])
-        unresolved = []
+        kept, fields = [], []
         for f in deadlines:
             e = f.expr
             if f.plain and f.years and f.years[0] in stated:
                 continue
-            try:
-                out.append(Deadline(text=doc.surface(e.start, e.end, e.text), start=e.start_date,
-                                    end=e.end_date, relative=e.relative,
-                                    resolved=f.resolved, extractor=self.name,
-                                    **doc.located(e.start, e.end)))
-            except ValueError:
-                continue
-            if not f.resolved:
-                unresolved.append(e.text)
+            kept.append(f)
+            fields.append(dict(text=doc.surface(e.start, e.end, e.text), start=e.start_date, end=e.end_date,
+                               relative=e.relative, resolved=f.resolved, extractor=self.name,
+                               **doc.located(e.start, e.end)))
+        try:  # one call for all
+            out.extend(_DEADLINES.validate_python(fields))
+        except ValueError:  # one by one: an invalid deadline is left out
+            valid = []
+            for f, d in zip(kept, fields):
+                try:
+                    out.append(Deadline(**d))
+                except ValueError:
+                    continue
+                valid.append(f)
+            kept = valid
+        unresolved = [f.expr.text for f in kept if not f.resolved]
         if unresolved:
             shown = "、".join(dict.fromkeys(unresolved))
             doc.warn("unresolved_relative_time",
