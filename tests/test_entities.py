@@ -141,6 +141,20 @@ def test_merge_accepts_extra_candidates():
     assert [(e.text, e.label) for e in ents] == [("华星光电", "enterprise")]
 
 
+def test_entities_are_validated_together_and_an_invalid_one_is_left_out():
+    """The entities of a document are validated in one call; where that fails, one by one,
+    so that one invalid entity costs only itself."""
+    from policy_extract.extract.entities import Candidate, EntityExtractor
+
+    pipe = Pipeline(extractors=[])
+    doc = pipe.make_doc("华星光电与京东方在此建厂。")
+    extractor = EntityExtractor(pipe.patterns)
+    good = [Candidate("华星光电", "enterprise", 0, 4), Candidate("京东方", "enterprise", 5, 8)]
+    assert [e.text for e in extractor._group(doc, good)] == ["华星光电", "京东方"]
+    bad_label = [Candidate("华星光电", "enterprise", 0, 4), Candidate("京东方", "no such label", 5, 8)]
+    assert [(e.text, e.label) for e in extractor._group(doc, bad_label)] == [("华星光电", "enterprise")]
+
+
 def _timed(text: str) -> float:
     t0 = time.perf_counter()
     PIPE(text)
