@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 import policy_extract
 from policy_extract import ConfigError, InputError, Pipeline, PolicyDocument, Span, Target
-from policy_extract.records import Deadline
+from policy_extract.records import Deadline, validate_all, validate_each
 
 SENTENCE = "到2025年，全区地区生产总值达到2000亿元，高新技术企业达2500家以上。"
 
@@ -52,6 +52,15 @@ def test_deadline_end_before_start_is_rejected():
     with pytest.raises(ValidationError):
         Deadline(span=Span(start=0, end=2), quote="今年", extractor="d", text="今年",
                  start=dt.date(2025, 12, 31), end=dt.date(2025, 1, 1))
+
+
+def test_lists_validated_in_one_call_fail_or_skip_as_one_by_one():
+    good = {"start": 1, "end": 3}
+    bad = {"start": 5, "end": 2}
+    assert validate_all(Span, [good, good]) == [Span(start=1, end=3)] * 2
+    assert validate_each(Span, [good, bad, good]) == [Span(start=1, end=3), None, Span(start=1, end=3)]
+    with pytest.raises(ValidationError, match="span end 2 is before start 5"):
+        validate_all(Span, [good, bad])
 
 
 def test_records_are_frozen():

@@ -253,13 +253,12 @@ def test_first_character_gates_agree_with_the_rules():
 
 
 def test_records_validated_together_are_those_validated_one_by_one(monkeypatch):
-    """Headings, 专栏, table rows, projects and deadlines are validated in one call per list;
-    should that call fail, they are made one by one (the first invalid one failing as on its
-    own). Both ways give the very same document."""
-    import importlib
+    """Headings, 专栏, table rows, projects, deadlines and entities are validated in one call
+    per list (records.validate_all, validate_each); should that call fail, they are made one by
+    one. Both ways give the very same document."""
     from pathlib import Path
 
-    from policy_extract import Pipeline, structure, tables
+    from policy_extract import Pipeline, records
 
     folder = Path(__file__).resolve().parents[1] / "corpora" / "texts"
     texts = [PLAN] + [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
@@ -270,9 +269,5 @@ def test_records_validated_together_are_those_validated_one_by_one(monkeypatch):
         def validate_python(self, items):
             raise ValueError("batch refused")
 
-    monkeypatch.setattr(structure, "_HEADINGS", Failing())
-    monkeypatch.setattr(structure, "_COLUMNS", Failing())
-    monkeypatch.setattr(tables, "_TABLE_ROWS", Failing())
-    monkeypatch.setattr(importlib.import_module("policy_extract.extract.projects"), "_PROJECTS", Failing())
-    monkeypatch.setattr(importlib.import_module("policy_extract.extract.time"), "_DEADLINES", Failing())
+    monkeypatch.setattr(records, "_list_of", lambda model: Failing())
     assert [pipe(t).model_dump() for t in texts] == together

@@ -14,7 +14,7 @@ import regex
 
 from .offsets import OffsetMap, OffsetMapBuilder
 from .patterns import PatternSet
-from .regex_facts import rule_first_chars
+from .regex_facts import rule_first_chars, scoped
 
 
 class Normalized(NamedTuple):
@@ -55,10 +55,7 @@ class Normalizer:
                 raise ValueError(f"normalize.yaml rule {rule.id}: unknown action {action!r}")
             compiled = patterns.compile_rule(rule)
             # each rule becomes one named alternative; its flags are scoped to it
-            flags = "".join(letter for flag, letter in ((regex.IGNORECASE, "i"), (regex.MULTILINE, "m"),
-                                                        (regex.DOTALL, "s")) if compiled.flags & flag)
-            body = patterns.expand(rule.pattern)
-            branch = f"(?{flags}:{body})" if flags else f"(?:{body})"
+            branch = scoped(patterns.expand(rule.pattern), compiled.flags)
             parts.append(f"(?P<r{len(parts)}>{branch})")
             # the rule on its own: its first characters (known when few), and the lead only
             # where they do not already lie among `rule_start`

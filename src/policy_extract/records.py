@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Literal
+from functools import lru_cache
+from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 Kind = Literal["level", "growth_rate", "share", "count", "multiple", "rank"]
 Qualifier = Literal["eq", "ge", "le", "approx", "range"]
@@ -257,6 +258,38 @@ class PolicyDocument(_Model):
         from .view import render_fragment
 
         return render_fragment(self)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@lru_cache(maxsize=None)
+def _list_of(model: type[BaseModel]) -> TypeAdapter:
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
+
+
+def validate_all(model: type[M], items: list[dict]) -> list[M]:
+    """``[model(**item) for item in items]`` in one validation call (a record at a time costs
+    about half as much again). Where an item is invalid, the error raised is the one that
+    comprehension raises: the first invalid item's."""
+    try:
+        return _list_of(model).validate_python(items)
+    except ValueError:
+        return [model.model_validate(item) for item in items]
+
+
+def validate_each(model: type[M], items: list[dict]) -> list[M | None]:
+    """:func:`validate_all`, with None in place of each invalid item and the others kept."""
+    try:
+        return _list_of(model).validate_python(items)
+    except ValueError:
+        out: list[M | None] = []
+        for item in items:
+            try:
+                out.append(model.model_validate(item))
+            except ValueError:
+                out.append(None)
+        return out
 
 
 def json_schema() -> dict:

@@ -135,7 +135,6 @@ def rule_first_chars(pats, rule, past_blanks: bool = False) -> frozenset[str] | 
     return _first_chars(pats.expand(rule.pattern), rx.flags, past_blanks)
 
 
-DEFAULT_FLAGS = regex.compile("").flags
 # an escape both engines read as the one character it stands for
 _PLAIN_ESCAPE = regex.compile(r"\\(?:[^A-Za-z0-9]|[tnrfv]|x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})")
 
@@ -160,12 +159,23 @@ def standard_engine(pattern: str) -> re.Pattern | None:
         return None
 
 
+_FLAG_LETTERS = ((regex.IGNORECASE, "i"), (regex.MULTILINE, "m"), (regex.DOTALL, "s"))
+
+
+def scoped(pattern: str, flags: int) -> str:
+    """``pattern`` as a group that carries its own ignorecase/multiline/dotall ``flags``
+    (``(?ms:...)``), so that it can be joined with patterns compiled under other flags."""
+    letters = "".join(letter for flag, letter in _FLAG_LETTERS if flags & flag)
+    return f"(?{letters}:{pattern})" if letters else f"(?:{pattern})"
+
+
 def faster(rx: regex.Pattern):
     """``rx`` compiled by ``re`` where that provably matches the same (:func:`standard_engine`,
-    same flags and groups), else ``rx`` itself."""
-    if rx.flags != DEFAULT_FLAGS:
+    same groups), else ``rx`` itself. Multiline and dotall are written inline, where both
+    engines read them alike; ignorecase and other flags keep ``rx``."""
+    if rx.flags & ~JOINABLE_FLAGS or rx.flags & regex.IGNORECASE:
         return rx
-    fast = standard_engine(rx.pattern)
+    fast = standard_engine(rx.pattern if rx.flags == DEFAULT_FLAGS else scoped(rx.pattern, rx.flags))
     return fast if fast is not None and fast.groupindex == rx.groupindex else rx
 
 

@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 import regex
-from pydantic import TypeAdapter
 
 from .document import Doc, SectionMark
 from .lists import split_items
 from .numerals import parse_cn_int
-from .records import Column, ColumnList, Figure, Heading, Outline, Table
-from .regex_facts import DEFAULT_FLAGS, JOINABLE_FLAGS, rule_first_chars, standard_engine
+from .records import Column, Figure, Heading, Outline, Table, validate_all
+from .regex_facts import DEFAULT_FLAGS, JOINABLE_FLAGS, faster, rule_first_chars, scoped, standard_engine
 from .tables import parse_flattened_table
 
 
@@ -72,7 +71,6 @@ def _unblanked(text: str, lines: list[Line], blanked: list[tuple[int, int]]) -> 
 # Most structure rules match whole lines (multiline ``^...$``). Scanning a text for ``^``
 # tries every position; one pattern ``\n(?=R1|R2|...)`` is tried only at line breaks, so the
 # rules of one concern are run together at the line starts where one of them matches.
-_FLAG_LETTERS = ((regex.IGNORECASE, "i"), (regex.MULTILINE, "m"), (regex.DOTALL, "s"))
 _BACKREF = regex.compile(r"\\[1-9]|\\g<|\(\?P=|\(\?[0-9&R]")
 _JOINED: dict[tuple, tuple[object, regex.Pattern | None]] = {}
 
@@ -121,25 +119,12 @@ def _joined(pats, rules: list, lead: str = "", tail: str = "", check=_joinable) 
             if not check(rule, rx):
                 parts = None
                 break
-            flags = "".join(letter for flag, letter in _FLAG_LETTERS if rx.flags & flag)
-            parts.append(f"(?{flags}:{rule.pattern})" if flags else f"(?:{rule.pattern})")
+            parts.append(scoped(rule.pattern, rx.flags))
         joined = pats.compile(lead + "(?:" + "|".join(parts) + ")" + tail) if parts else None
         if len(_JOINED) > 64:
             _JOINED.clear()
         got = _JOINED[key] = (pats, joined)
     return got[1]
-
-
-def _quick(rx: regex.Pattern) -> regex.Pattern | re.Pattern:
-    """``rx`` for matching at one place (a line, a line start): compiled by the standard
-    library's engine where that provably matches the same (its flags written inline, as in a
-    joined pattern), which takes about half as long a call; else ``rx`` itself. (Not for
-    searching a whole text: there the regex module skips ahead quicker.)"""
-    if rx.flags & ~JOINABLE_FLAGS or rx.flags & regex.IGNORECASE:
-        return rx
-    flags = "".join(letter for flag, letter in _FLAG_LETTERS if rx.flags & flag)
-    fast = standard_engine(f"(?{flags}:{rx.pattern})" if flags else rx.pattern)
-    return fast if fast is not None and fast.groupindex == rx.groupindex else rx
 
 
 def _gate(pats, rules) -> frozenset[str] | None:
@@ -191,7 +176,7 @@ def _line_finder(pats, rules: list) -> regex.Pattern | re.Pattern | None:
 
 
 def _compiled_rules(pats, rules: list) -> tuple[list[regex.Pattern], list, dict[str, tuple[int, ...]], tuple[int, ...]]:
-    """Each rule compiled, to search a text and (``_quick``) to match at a line start; and which
+    """Each rule compiled, to search a text and (``faster``) to match at a line start; and which
     rules (indices, in order) a match beginning with a given character can be of
     (``rule_first_chars``), with the rules for any other character (those whose first
     characters are not known). Read once per PatternSet."""
@@ -205,7 +190,7 @@ def _compiled_rules(pats, rules: list) -> tuple[list[regex.Pattern], list, dict[
         if len(_JOINED) > 64:
             _JOINED.clear()
         compiled = [pats.compile_rule(r) for r in rules]
-        got = _JOINED[key] = (pats, (compiled, [_quick(rx) for rx in compiled], by_char, anywhere))
+        got = _JOINED[key] = (pats, (compiled, [faster(rx) for rx in compiled], by_char, anywhere))
     return got[1]
 
 
@@ -259,7 +244,7 @@ class _Plan:
     @cached_property
     def any_heading(self) -> regex.Pattern | None:
         joined = _joined(self.pats, self.heading_rules)
-        return _quick(joined) if joined is not None else None
+        return faster(joined) if joined is not None else None
 
     @cached_property
     def headline(self) -> tuple[regex.Pattern, regex.Pattern | None, regex.Pattern | None]:
@@ -269,8 +254,7 @@ class _Plan:
         table_rx = self.pats.compile_rule(table_rule)
         joined = short = None
         if self.any_heading is not None and _joinable(table_rule, table_rx):
-            flags = "".join(letter for flag, letter in _FLAG_LETTERS if table_rx.flags & flag)
-            table_part = f"(?{flags}:{table_rule.pattern})" if flags else f"(?:{table_rule.pattern})"
+            table_part = scoped(table_rule.pattern, table_rx.flags)
             # _NUMERIC_CELL.fullmatch(t) is _NUMERIC_CELL followed by the end of t
             short_part = "(?P<pe_short>(?:" + _NUMERIC_CELL.pattern + r")\Z|" + self.any_heading.pattern + ")"
             joined = self.pats.compile("(?P<pe_table>" + table_part + ")|" + short_part)
@@ -289,7 +273,7 @@ class _Plan:
 
     @cached_property
     def column(self) -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
-        return tuple(_quick(self.pats.compile_rule(self._structure_rule(i))) for i in ("column", "column_list", "figure"))
+        return tuple(faster(self.pats.compile_rule(self._structure_rule(i))) for i in ("column", "column_list", "figure"))
 
     @cached_property
     def column_first(self) -> frozenset[str] | None:
@@ -302,16 +286,16 @@ class _Plan:
     @cached_property
     def table(self):
         rule = {r.id: r for r in self.pats.rules("structure")}
-        table_rx = _quick(self.pats.compile_rule(rule["table"]))
-        note_rx = _quick(self.pats.compile_rule(rule["table_note"]))
+        table_rx = faster(self.pats.compile_rule(rule["table"]))
+        note_rx = faster(self.pats.compile_rule(rule["table_note"]))
         header = rule.get("table_header_start")
-        header_rx = _quick(self.pats.compile_rule(header)) if header else None
-        year_rx = _quick(regex.compile(header.data["year"])) if header else None
+        header_rx = faster(self.pats.compile_rule(header)) if header else None
+        year_rx = faster(regex.compile(header.data["year"])) if header else None
         within = int(header.data.get("year_within", 6)) if header else 0
         # one call tells the lines that can start no table (most) from the others; most need
         # not even that: no match of either rule begins with their first character
         either = _joined(self.pats, [rule["table"], header]) if header else None
-        either = _quick(either) if either is not None else None
+        either = faster(either) if either is not None else None
         either_first = _gate(self.pats, [rule["table"], header]) if header else None
         return table_rx, note_rx, header_rx, year_rx, within, either, either_first
 
@@ -533,8 +517,6 @@ def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 # ---------------------------------------------------------------- headings
 _HEADING_KINDS = ("chapter", "section", "part", "item", "subitem")
-_HEADINGS = TypeAdapter(list[Heading])
-_COLUMNS = TypeAdapter(list[Column])
 _SPAN_KEYS = ("start", "end")
 _TITLE_END = regex.compile(r"[。；;]")
 
@@ -578,10 +560,7 @@ def find_headings(doc: Doc) -> list[Heading]:
         found.append(dict(kind=data.get("kind"), label=label, number=_number_of(label), title=title,
                           level=level, span={"start": s, "end": e}))
         starts.append(start)
-    try:  # one call for all
-        headings = _HEADINGS.validate_python(found)
-    except ValueError:  # one by one: the first invalid heading fails as on its own
-        headings = [Heading(**fields) for fields in found]
+    headings = validate_all(Heading, found)
     out = sorted(zip(starts, headings), key=lambda x: x[0])
     doc.section_marks = [SectionMark(s, h.level, _heading_text(h)) for s, h in out]
     doc.__dict__.pop("_sections", None)
@@ -625,11 +604,11 @@ def _structural_rules(pats, gated: bool = False):
     if got is None or got[0] is not pats:
         chosen = [r for r in pats.rules("structure")
                   if r.data.get("kind") not in ("column_list", "table_note", "figure", "table_header")]
-        rules = [(_quick(pats.compile_rule(r)), r.data.get("kind")) for r in chosen]
+        rules = [(faster(pats.compile_rule(r)), r.data.get("kind")) for r in chosen]
         any_rule = _joined(pats, chosen)
         if len(_KIND_RULES) > 16:
             _KIND_RULES.clear()
-        got = _KIND_RULES[id(pats)] = (pats, (rules, _quick(any_rule) if any_rule is not None else None,
+        got = _KIND_RULES[id(pats)] = (pats, (rules, faster(any_rule) if any_rule is not None else None,
                                               _gate(pats, chosen)))
     return got[1] if gated else got[1][:2]
 
@@ -687,14 +666,7 @@ def find_columns(doc: Doc, lines: list[Line]) -> list[Column]:
                    lists=[dict(category=category, items=[t for t, _, _ in items], span=dict(zip(_SPAN_KEYS, span(s, e))))
                           for category, items, s, e in box.lists])
               for box in boxes]
-    try:
-        return _COLUMNS.validate_python(fields)
-    except ValueError:  # one by one: the first invalid box fails as on its own
-        out = []
-        for f in fields:
-            lists = [ColumnList(**x) for x in f["lists"]]
-            out.append(Column(**{**f, "lists": lists}))
-        return out
+    return validate_all(Column, fields)
 
 
 def zone_of(doc: Doc, title: str) -> str | None:
@@ -802,27 +774,27 @@ def find_metadata(doc: Doc, lines: list[Line] | None = None, page_title: str | N
     plan = _plan(doc.patterns)
     meta = doc.meta
     head = doc.normalized[:20000]  # metadata sits at the top (and the signature near it)
-    for rule, field, rx, finder in plan.metadata:
-        if field in meta or field == "plan_period":
+    for rule, key, rx, finder in plan.metadata:
+        if key in meta or key == "plan_period":
             continue  # a match would change nothing (the plan period is read from the title)
-        if field == "signed_date":
+        if key == "signed_date":
             # the first match that is a valid date (later ones would change nothing)
             for m in _all_matches(doc.normalized[:60000], rx, finder):
                 d = _date(m)
                 if d:
-                    meta[field] = d
+                    meta[key] = d
                     break
             continue
         m = _first_match(head, rx, finder)  # only the first match is read
         if m is None:
             continue
-        if field == "doc_number":
+        if key == "doc_number":
             meta["doc_number"] = _SPACES.sub("", m.group("value"))
-        elif field in ("issued_date", "published_date"):
+        elif key in ("issued_date", "published_date"):
             d = _date(m)
             if d:
-                meta[field] = d
-        elif field == "title":
+                meta[key] = d
+        elif key == "title":
             if "issuer" in m.groupdict() and m.group("issuer"):
                 meta["issuer"] = m.group("issuer").strip()
                 meta["title"] = m.group(0).strip()

@@ -21,19 +21,17 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 import regex
-from pydantic import TypeAdapter
 
 from .document import Doc
 from .errors import PatternError
 from .numerals import parse_arabic
-from .records import Table, TableRow
+from .records import Table, TableRow, validate_all
 from .regex_facts import faster, rule_first_chars
 
 Cell = tuple[str, int, int]
 """(text, start, end) in normalised offsets"""
 
 _META_KEY = "_table_layouts"
-_TABLE_ROWS = TypeAdapter(list[TableRow])
 _SPAN_KEYS = ("start", "end")
 _VALUE_ROLES = ("period", "baseline", "target", "growth", "share", "level", "other")
 _YEAR = regex.compile(r"(?<![0-9])(?:19|20)[0-9]{2}(?![0-9])")
@@ -453,10 +451,7 @@ def parse_flattened_table(doc: Doc, cells: list[Cell]) -> ParsedTable:
     to_original = doc.offsets.to_original  # = doc.span, validated with the rows (one call)
     fields = [{"cells": [{"text": t, "span": dict(zip(_SPAN_KEYS, to_original(s, e)))} for t, s, e in r.cells],
                "category": r.category, "parent": r.parent} for r in rows]
-    try:
-        table_rows = _TABLE_ROWS.validate_python(fields)
-    except ValueError:  # one by one: the first invalid row fails as on its own
-        table_rows = [TableRow(**f) for f in fields]
+    table_rows = validate_all(TableRow, fields)
     return ParsedTable(header=[c.name for c in cols], rows=table_rows, columns=cols, layout=layout)
 
 

@@ -22,13 +22,12 @@ from typing import Iterable, NamedTuple
 
 import ahocorasick
 import regex
-from pydantic import TypeAdapter
 
 from ..anchors import anchor_of, positions
 from ..document import Doc
 from ..lists import split_items
 from ..patterns import PatternSet
-from ..records import Entity
+from ..records import Entity, validate_each
 from ..segment import words_of
 from . import register
 
@@ -48,7 +47,6 @@ _BRAND = regex.compile(r"[\p{Han}A-Za-z]{2,4}")
 _ITEM = regex.compile(r"[\p{Han}A-Za-z0-9()（）·\-]+")
 _BRACKETED_PLACE = regex.compile(r"[(（][\p{Han}]{2,6}[)）]")
 _CLAUSE_START = regex.compile(r"[，,。；;：:\n]")  # a clause begins after one of these
-_ENTITIES = TypeAdapter(list[Entity])
 _AND = regex.compile(r"(?<=[\p{Han}A-Za-z]{2})(?:和|及|与)(?=[\p{Han}A-Za-z]{2})")
 
 
@@ -883,15 +881,7 @@ class EntityExtractor:
                 text=canonical, label=first.label, aliases=[f for f in forms if f != canonical],
                 mentions=mentions, extractor=self.name, span=mentions[0]["span"],
                 quote=mentions[0]["text"], section=doc.section_at(first.start)))
-        try:  # one validation call for all (what a call per entity checks, at less cost)
-            out = _ENTITIES.validate_python(fields)
-        except ValueError:  # one by one: an invalid entity is left out, the others kept
-            out = []
-            for f in fields:
-                try:
-                    out.append(Entity(**f))
-                except ValueError:
-                    continue
+        out = [e for e in validate_each(Entity, fields) if e is not None]  # an invalid one is left out
         out.sort(key=lambda e: e.span.start)
         return out
 

@@ -19,14 +19,13 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import regex
-from pydantic import TypeAdapter
 
 from ..anchors import Anchor, anchor_of, anchored_matches, positions
 from ..document import Doc
 from ..errors import PatternError
 from ..numerals import parse_cn_int
 from ..patterns import PatternSet, load_patterns
-from ..records import MAX_YEAR, MIN_YEAR, Deadline
+from ..records import MAX_YEAR, MIN_YEAR, Deadline, validate_each
 from ..regex_facts import faster
 from . import register
 
@@ -37,7 +36,6 @@ _TITLE_WINDOW = 40  # how far a 《title》 may reach around a year
 _CLAUSE_OPENERS = frozenset("，,；;：:、。！？!?\n(（“\"‘'「『")
 _FIRST_THREE = operator.itemgetter(0, 1, 2)
 _START = operator.attrgetter("start")
-_DEADLINES = TypeAdapter(list[Deadline])
 
 
 @dataclass(frozen=True)
@@ -536,17 +534,9 @@ class DeadlineExtractor:
             fields.append(dict(text=doc.surface(e.start, e.end, e.text), start=e.start_date, end=e.end_date,
                                relative=e.relative, resolved=f.resolved, extractor=self.name,
                                **doc.located(e.start, e.end)))
-        try:  # one call for all
-            out.extend(_DEADLINES.validate_python(fields))
-        except ValueError:  # one by one: an invalid deadline is left out
-            valid = []
-            for f, d in zip(kept, fields):
-                try:
-                    out.append(Deadline(**d))
-                except ValueError:
-                    continue
-                valid.append(f)
-            kept = valid
+        records = validate_each(Deadline, fields)  # an invalid deadline is left out
+        out.extend(r for r in records if r is not None)
+        kept = [f for f, r in zip(kept, records) if r is not None]
         unresolved = [f.expr.text for f in kept if not f.resolved]
         if unresolved:
             shown = "、".join(dict.fromkeys(unresolved))
