@@ -138,7 +138,7 @@ def test_pkuseg_without_a_model_says_what_to_do():
 # Unknown runs are tagged by jieba.posseg's joint word/POS HMM. The numpy version must give the
 # route of the pure-Python one (which follows jieba's code) for every input: same floats, same
 # tie-breaking, same dead-end handling.
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 
@@ -188,3 +188,64 @@ _HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FD5)
 def test_numpy_viterbi_matches_on_any_han_run(hmm, run):
     python_route, numpy_route = hmm(run)
     assert numpy_route == python_route
+
+
+# ------------------------------------------------------------------ shortcuts for short windows
+# The entity stage cuts hundreds of short windows, so two paths take shortcuts: the numpy
+# Viterbi reads a run's last step with one argmax over its matrix (a run of two characters is
+# one matrix and one argmax), and cut emits a run of one Han character itself instead of
+# through _flush. Both are pinned here against the general path.
+
+# function words, name characters, and characters outside jieba's tables (丂丄龘鿿: any state,
+# every emission jieba's floor, so scores tie and the tie-breaking decides)
+_PAIR_CHARS = "以由在和与的了科创城章锦赫瑞特浒关丂丄龘鿿"
+
+
+@pytest.mark.parametrize("first", _PAIR_CHARS)
+def test_numpy_viterbi_last_step_matches_on_every_pair_and_triple(hmm, first):
+    for second in _PAIR_CHARS:
+        python_route, numpy_route = hmm(first + second)
+        assert numpy_route == python_route, first + second
+        for third in "的锦丂龘":
+            python_route, numpy_route = hmm(first + second + third)
+            assert numpy_route == python_route, first + second + third
+
+
+def _cut_through_flush(seg: JiebaRsSegmenter, text: str):
+    """JiebaRsSegmenter.cut as it would be without its shortcut: every run of single Han
+    characters, one character long or more, through _flush."""
+    jb = seg._jieba or seg._init()
+    pairs = jb.tag(text, False)
+    out, i, first = [], 0, -1
+    for k, (w, tag) in enumerate(pairs):
+        if len(w) == 1 and segment_module._HAN_FIRST <= w <= segment_module._HAN_LAST:
+            first = k if first < 0 else first
+            continue
+        if first >= 0:
+            i = seg._flush(jb, text, i, pairs, first, k, out)
+            first = -1
+        out.append(segment_module.Token(w, i, i + len(w), seg._tags.get(w, tag) or "x"))
+        i += len(w)
+    if first >= 0:
+        seg._flush(jb, text, i, pairs, first, len(pairs), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def jieba_rs(tmp_path_factory):
+    # one-character words with a tag of their own: a run of one keeps jieba's tag (as posseg)
+    user = tmp_path_factory.mktemp("words") / "words.txt"
+    user.write_text("园 nz\n高 nz\n", encoding="utf-8")
+    return make_segmenter("jieba-rs", PATTERNS, user)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(_HAN, st.sampled_from("以由在和的园区高新章锦123AB%，、（）“” ")),
+               max_size=30))
+@example("园，高1")  # runs of one character, each a user word with a tag of its own
+@example("由赫瑞特投资，以汉峪金谷为核心")
+def test_cut_shortcut_matches_the_general_path(jieba_rs, text):
+    tokens = jieba_rs.cut(text)
+    assert tokens == _cut_through_flush(jieba_rs, text)
+    assert all(type(t) is segment_module.Token for t in tokens)
+    _covers(tokens, text)

@@ -320,33 +320,52 @@ def _viterbi(obs: str, states: dict, start_p: dict, trans_p: dict, emit_p: dict,
 
 
 class _DenseViterbi:
-    """:func:`_viterbi` with numpy: each step's scores are one (previous × current states)
-    matrix of jieba's log-probabilities, summed in jieba's order ((V + transition) + emission),
-    so the numbers are the same floats. States are numbered in descending order, so that
-    ``argmax`` (the first maximum) picks what ``max`` over ``(score, state)`` tuples picks on a
-    tie: the greater state. The same route as :func:`_viterbi`, 3-5x faster on unknown
-    characters (which may be in any of ~250 states)."""
+    """:func:`_viterbi` with numpy: each step's scores are one (current × previous states)
+    matrix of jieba's log-probabilities, summed in jieba's order ((V + transition) + emission;
+    float addition is commutative, so transition + V is the same float), so the numbers are the
+    same floats. States are numbered in descending order, so that ``argmax`` (the first
+    maximum) picks what ``max`` over ``(score, state)`` tuples picks on a tie: the greater
+    state. The same route as :func:`_viterbi`, 3-5x faster on unknown characters (which may be
+    in any of ~250 states).
+
+    Most runs are short (two or three characters: a name, or a function word and a name), and
+    on matrices of a few hundred numbers each numpy call costs more than its arithmetic; so
+    what a step needs of a character is made once, and a step is four to six numpy calls (see
+    :meth:`viterbi`)."""
 
     def __init__(self, np, start_p: dict, trans_p: dict, emit_p: dict, states: dict) -> None:
         self.np = np
         self.names = sorted(trans_p, reverse=True)
         index = {y: i for i, y in enumerate(self.names)}
         n = len(self.names)
-        self.trans = np.full((n, n), -np.inf)
+        trans = np.full((n, n), -np.inf)
         for y0, nexts in trans_p.items():
             for y, prob in nexts.items():
-                self.trans[index[y0], index[y]] = prob
+                trans[index[y0], index[y]] = prob
+        # the transitions (current × previous) as one flat array: a step's block is one take
+        # at (current state × n + previous state), and a state's candidates are a row
+        self._into = np.ascontiguousarray(trans.T).ravel()
         self.start = np.array([start_p.get(y, -np.inf) for y in self.names])
         self._emit_by_number = [emit_p[y] for y in self.names]
         self.all_states = np.arange(n)
-        self._emission: dict[str, object] = {}  # characters outside jieba's tables
-        # every character of jieba's char_state_tab, made once per process (~6,600 characters,
-        # ~0.09 s): its states as ascending numbers and its emissions in those states
+        self._all_offsets = (self.all_states * n)[:, None]
+        self._emission: dict[str, tuple] = {}  # characters outside jieba's tables
+        # every character of jieba's char_state_tab, made once per process (~6,600 characters):
+        # its states as ascending numbers, where their rows begin in ``_into`` (a column), its
+        # emissions in them (a column, added to a step's rows) and its scores as a run's first
+        # character (start + emission); views into flat arrays, so a few numpy calls in all
+        chars = list(states)
+        numbers = [sorted([index[y] for y in states[c]]) for c in chars]
+        flat = np.array([i for at in numbers for i in at], dtype=np.intp)
+        emission = np.array([self._emit_by_number[i].get(c, _MIN_FLOAT)
+                             for c, at in zip(chars, numbers) for i in at])
+        offsets, column, first = (flat * n)[:, None], emission[:, None], self.start[flat] + emission
         self._allowed: dict[str, tuple] = {}
-        for c, names in states.items():
-            at = sorted([index[y] for y in names])
-            self._allowed[c] = (np.array(at, dtype=np.intp),
-                                np.array([self._emit_by_number[i].get(c, _MIN_FLOAT) for i in at]))
+        begin = 0
+        for c, at in zip(chars, numbers):
+            end = begin + len(at)
+            self._allowed[c] = (flat[begin:end], offsets[begin:end], column[begin:end], first[begin:end])
+            begin = end
 
     @classmethod
     def build(cls, start_p: dict, trans_p: dict, emit_p: dict, states: dict) -> "_DenseViterbi | None":
@@ -356,47 +375,58 @@ class _DenseViterbi:
             return None
         return cls(np, start_p, trans_p, emit_p, states)
 
-    def _char(self, c: str):
-        """The states character ``c`` may be in and its emission log-probabilities in them;
-        a character outside jieba's tables may be in any state (a bounded cache)."""
+    def _char(self, c: str) -> tuple:
+        """What a step needs of character ``c`` (see ``_allowed``); a character outside
+        jieba's tables may be in any state (a bounded cache)."""
         got = self._allowed.get(c)
         if got is not None:
             return got
-        em = self._emission.get(c)
-        if em is None:
-            if len(self._emission) > 4_000:  # 2 kB each
+        got = self._emission.get(c)
+        if got is None:
+            if len(self._emission) > 4_000:  # 4 kB each
                 self._emission.clear()
-            em = self._emission[c] = self.np.array([e.get(c, _MIN_FLOAT) for e in self._emit_by_number])
-        return self.all_states, em
+            em = self.np.array([e.get(c, _MIN_FLOAT) for e in self._emit_by_number])
+            got = self._emission[c] = (self.all_states, self._all_offsets, em[:, None], self.start + em)
+        return got
 
     def viterbi(self, obs: str) -> list:
-        """The best route through ``obs``: every step scores all of a character's states (a
-        state no previous state reaches scores -inf and never wins, where :func:`_viterbi`
-        drops it); None where no state at all is reachable, for :func:`_viterbi` to decide."""
-        np = self.np
+        """The best route through ``obs`` (two characters or more: a single character is never
+        an unknown run): every step scores all of a character's states (a state no previous
+        state reaches scores -inf and never wins, where :func:`_viterbi` drops it); None where
+        no state at all is reachable, for :func:`_viterbi` to decide.
+
+        A step is an index sum, a take and two in-place additions; only the steps before the
+        last keep each state's best previous state (``argmax`` along the rows) and its score.
+        The last step needs just the best (current, previous) pair: the first maximum of its
+        matrix in row order, which is the current state ``max`` picks (the first with the best
+        score) and the previous state ``argmax`` would keep for it (its first best). A run of
+        two characters is thus one matrix and one ``argmax``."""
         char = self._char
-        now, emission = char(obs[0])
-        V = self.start[now] + emission
-        trans = self.trans
+        now, _, _, V = char(obs[0])
+        into = self._into
+        rows = self.all_states
+        last = len(obs) - 1
         backs: list = []
         nows: list = [now]
-        for t in range(1, len(obs)):
-            idx, emission = char(obs[t])
-            # the (previous × current) block of the transitions: two takes copy less than one
-            # fancy index; the best scores are read where argmax found them (no second pass)
-            scores = V[:, None] + trans.take(now, axis=0).take(idx, axis=1)
+        for t in range(1, last + 1):
+            idx, offsets, emission, _ = char(obs[t])
+            scores = into.take(offsets + now)
+            scores += V
             scores += emission
-            best = scores.argmax(axis=0)
-            V = scores[best, np.arange(len(idx))]
-            backs.append(best)
+            if t < last:
+                best = scores.argmax(axis=1)
+                backs.append(best)
+                V = scores[rows[:len(idx)], best]  # the scores argmax found (cheaper than max)
             nows.append(idx)
             now = idx
-        k = int(V.argmax())
-        if V[k] == -np.inf:  # no route at all: jieba's own fallbacks decide (pure Python)
+        k, previous = divmod(int(scores.argmax()), len(nows[-2]))
+        if scores[k, previous] == _NEG_INF:  # no route at all: jieba's own fallbacks decide
             return None  # type: ignore[return-value]
         names = self.names
         route = [None] * len(obs)
-        for i in range(len(obs) - 1, -1, -1):
+        route[last] = names[now[k]]
+        k = previous
+        for i in range(last - 1, -1, -1):
             route[i] = names[nows[i][k]]
             if i:
                 k = backs[i - 1][k]
@@ -453,39 +483,55 @@ class JiebaRsSegmenter:
             return _tokens_from_words(jb.cut(text, True))
         # jieba.posseg's own procedure: dictionary words from jieba-rs (no HMM), and runs of
         # single Han characters that are no word tagged by posseg's joint word/POS HMM, which
-        # splits off function words (以|汉峪金谷, 由|赫瑞特) where the plain HMM keeps them
+        # splits off function words (以|汉峪金谷, 由|赫瑞特) where the plain HMM keeps them.
+        # The entity stage cuts hundreds of short windows (a few words each), so the loop is
+        # lean: tokens made by tuple.__new__ (Token's own __new__ is a Python function, twice
+        # the cost), and a run of one character (the most common) emitted here, not in _flush
         tags = self._tags
+        token = tuple.__new__
         out: list[Token] = []
+        append = out.append
+        pairs = jb.tag(text, False)
         i = 0
-        run: list[tuple[str, str]] = []  # the current run of single Han characters
-        for w, tag in jb.tag(text, False):
+        first = -1  # where in ``pairs`` the current run of single Han characters begins
+        for k, (w, tag) in enumerate(pairs):
             if len(w) == 1 and _HAN_FIRST <= w <= _HAN_LAST:
-                run.append((w, tag))
-                i += 1
+                if first < 0:
+                    first = k
                 continue
-            if run:
-                self._flush(jb, text, i - len(run), i, run, out)
-                run = []
+            if first >= 0:
+                if k - first == 1:  # (a one-character domain word keeps jieba's tag)
+                    char, char_tag = pairs[first]
+                    append(token(Token, (char, i, i + 1, char_tag or "x")))
+                    i += 1
+                else:
+                    i = self._flush(jb, text, i, pairs, first, k, out)
+                first = -1
             j = i + len(w)
-            tag = tags.get(w, tag) if tags else tag
-            out.append(Token(w, i, j, tag or "x"))  # a word added without a tag: jieba's "x"
+            if tags:
+                tag = tags.get(w, tag)
+            append(token(Token, (w, i, j, tag or "x")))  # a word added without a tag: jieba's "x"
             i = j
-        if run:
-            self._flush(jb, text, i - len(run), i, run, out)
+        if first >= 0:
+            self._flush(jb, text, i, pairs, first, len(pairs), out)
         return out
 
     @staticmethod
-    def _flush(jb, text: str, start: int, end: int, run: list, out: list[Token]) -> None:
-        """The run of single Han characters ``text[start:end]``, as jieba.posseg tags it."""
+    def _flush(jb, text: str, start: int, pairs: list, first: int, stop: int, out: list[Token]) -> int:
+        """The run of single Han characters ``pairs[first:stop]`` at ``start`` in ``text``, as
+        jieba.posseg tags it; returns where the run ends."""
+        end = start + stop - first
         buf = text[start:end]
+        token = tuple.__new__
         if end - start == 1 or jb.has_word(buf):
-            for k, (w, tag) in enumerate(run):  # (a one-character domain word keeps jieba's tag)
-                out.append(Token(w, start + k, start + k + 1, tag or "x"))
-            return
-        i = start
+            for w, tag in pairs[first:stop]:  # (a one-character domain word keeps jieba's tag)
+                out.append(token(Token, (w, start, start + 1, tag or "x")))
+                start += 1
+            return end
         for w, tag in _unknown_run_tagger()(buf):
-            out.append(Token(w, i, i + len(w), tag))
-            i += len(w)
+            out.append(token(Token, (w, start, start + len(w), tag)))
+            start += len(w)
+        return end
 
 
 _HAN_FIRST, _HAN_LAST = "\u4e00", "\u9fd5"  # jieba's Han range (re_han_detail)
