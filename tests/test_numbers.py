@@ -162,3 +162,35 @@ def test_the_word_patterns_of_numbers_find_on_re_what_regex_finds():
                 b = min(len(text), a + rnd.randint(0, 30))
                 assert key(fast.match(text, a)) == key(slow.match(text, a)), (name, text[a:a + 20])
                 assert key(fast.search(text, a, b)) == key(slow.search(text, a, b)), (name, text[a:b])
+
+
+def test_the_optional_parts_of_the_number_pattern_match_what_plain_optional_groups_match():
+    """The number pattern writes each optional part ``(?:X)?`` as ``_optional(X, first)`` (a
+    branch with an empty alternative, a look at X's first characters): at every position of
+    random strings, with a tail that makes the engine backtrack into X, both give the same
+    match and groups."""
+    import random
+    import re
+
+    from policy_extract.extract.numbers import _SEP, _char_class, _optional
+
+    units = [u for u in FINDER.unit_info if u]
+    unit_alt = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
+    parts = [
+        (f"(?P<unit>{unit_alt})", [u[0] for u in units]),
+        (rf"[ ]?{_optional('(?P<u1>%)')}[ ]?(?P<sep>{_char_class(_SEP)})[ ]?(?P<n>[0-9]+)", " %" + _SEP),
+        ("(?P<more>余|多)", None),
+        ("(?P<ge>个(?=[亿万]))", None),
+    ]
+    rnd = random.Random(11)
+    pieces = units + list(" %0123456789余多个亿万元a") + list(_SEP)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 8))) for _ in range(2000)]
+    for body, first in parts:
+        for tail in ("", "(?P<tail>[0-9%元个万])"):
+            plain = re.compile(f"(?:{body})?{tail}")
+            quick = re.compile(_optional(body, first) + tail)
+            for text in texts:
+                for i in range(len(text) + 1):
+                    a, b = plain.match(text, i), quick.match(text, i)
+                    assert (a is None) == (b is None), (body, text, i)
+                    assert a is None or (a.span(), a.groups()) == (b.span(), b.groups()), (body, text, i)

@@ -53,6 +53,23 @@ class QuantityMention(NamedTuple):
         return self.value * self.magnitude
 
 
+_SEP = "-—–~～至到"
+"""the characters between the two numbers of a range (3-5家, 5%~7%)"""
+
+
+def _char_class(chars) -> str:
+    """A regex class of ``chars`` (each escaped)."""
+    return "[" + "".join(sorted({regex.escape(c) for c in chars})) + "]"
+
+
+def _optional(body: str, first=None) -> str:
+    """``(?:body)?`` for the standard library's engine, matching the same: a branch with an empty
+    alternative costs less than a repeat, and a look at ``first`` (the characters ``body`` can
+    start with, where given) fails at once where ``body`` cannot match."""
+    look = f"(?={_char_class(first)})" if first is not None else ""
+    return f"(?:{look}{body}|)"
+
+
 def _overlaps(max_ends: list[int], starts: list[int], s: int, e: int) -> bool:
     """Does [s, e) overlap a span, given the spans' sorted starts and the running maximum of
     their ends? (bisect: O(log n), nested spans included)"""
@@ -74,10 +91,15 @@ class NumberFinder:
         # tells which): a pattern that opens with a character class is scanned for it at once
         number = "{number_first}(?:(?<={arabic_first}){arabic_rest}|(?<={cn_first}){cn_rest})"
         number2 = "(?:{arabic_number}|{cn_number})"
+        # what may follow a number, each part optional: most numbers have none of it (years,
+        # list numbers) and all of it is tried after each, so each part is written for a quick
+        # failure (_optional: a branch, and for the long ones a look at their first character)
         self.main = faster(patterns.compile(
             rf"(?P<num>{number})"
-            rf"(?:[ ]?(?P<u1>%)?[ ]?(?P<sep>[-—–~～至到])[ ]?(?P<num2>{number2}))?"
-            rf"(?P<more1>{more})?(?P<ge>个(?=[亿万]))?(?P<mag>{mag})?(?P<more2>{more})?(?P<unit>{units})?"
+            + _optional(rf"[ ]?{_optional('(?P<u1>%)')}[ ]?(?P<sep>{_char_class(_SEP)})[ ]?(?P<num2>{number2})",
+                        " %" + _SEP)
+            + _optional(rf"(?P<more1>{more})") + _optional("(?P<ge>个(?=[亿万]))") + _optional(rf"(?P<mag>{mag})")
+            + _optional(rf"(?P<more2>{more})") + _optional(rf"(?P<unit>{units})", (u[0] for u in self.unit_info if u))
         ))
         # the main pattern's groups by number (a lookup by name costs more than the rest of a read)
         index = self.main.groupindex
@@ -176,8 +198,7 @@ class NumberFinder:
             return None  # 八项规定, 三类机构, 五片区: set phrases, not counts
         value_max = None
         if num2:
-            n2 = num2
-            value_max = parse_arabic(n2) if n2[0].isdigit() else parse_cn_number(n2)
+            value_max = parse_arabic(num2) if num2[0].isdigit() else parse_cn_number(num2)
             if value_max is None or value_max < value:
                 return None
         if u1 and unit != "%":
@@ -191,9 +212,9 @@ class NumberFinder:
                 written, base = written + "元", "元"
         else:
             more = bool(more1 or more2)
-        return QuantityMention(
-            start=s, end=e, value=value, value_max=value_max, unit=written, magnitude=magnitude,
-            base_unit=base, more_than=more, kind_hint=kind_hint, form="chinese" if is_cn else "arabic")
+        # (by position, in the fields' order: a named tuple is made faster so than by keywords)
+        return QuantityMention(s, e, value, value_max, written, magnitude, base, more, kind_hint,
+                               "chinese" if is_cn else "arabic")
 
     def _count_before_scale(self, text: str, m: regex.Match) -> QuantityMention | None:
         num = m.group("num")
