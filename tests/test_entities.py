@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -194,10 +195,11 @@ def test_short_form_inside_a_longer_word_is_no_mention():
 
 
 def test_name_start_memo_gives_the_fresh_answer():
-    """name_start keeps its answer per window string; the same window at other places, after
-    other left contexts (a stop character, a bracket, a verb), must give what a fresh call
-    gives."""
+    """name_start keeps its answer per window string, and the part after the last trigger per
+    window after it; the same window at other places, after other left contexts (a stop
+    character, a bracket, a verb, another trigger), must give what a fresh call gives."""
     text = ("依托济南高新区建设。促进济南高新区发展，高新区在全国排名上升。"
+            "支持济南高新区与章锦综合保税区。推动济南高新区与章锦综合保税区联动。"
             "中法（武汉）生态示范城合作区与中法（武汉）生态示范城合作区相邻。"
             "浪潮集团和中国重汽集团合作，为浪潮集团、中国重汽集团服务。")
     ext = next(e for e in Pipeline(extractors=["entities"]).extractors if e.name == "entities")
@@ -209,9 +211,36 @@ def test_name_start_memo_gives_the_fresh_answer():
         first.append(ext.bounds.name_start(doc, 0, ms, company=suffix == "集团", suffix=suffix, suffix_end=me))
     for (ms, me, suffix), got in zip(hits, first):  # ... agrees with an empty one at each hit
         ext.bounds._starts.clear()
+        ext.bounds._after_trigger.clear()
         assert ext.bounds.name_start(doc, 0, ms, company=suffix == "集团", suffix=suffix,
                                      suffix_end=me) == got
 
+
+
+def test_name_start_memos_agree_with_fresh_answers_on_the_corpora():
+    """At every suffix in the project's own texts, the answer read from the memos (filled by
+    the hits before it) is the answer of a call with empty memos: the memos' keys hold all the
+    answer depends on."""
+    pipe = Pipeline(extractors=["entities"])
+    ext = next(e for e in pipe.extractors if e.name == "entities")
+    checked = 0
+    for path in sorted((Path(__file__).parents[1] / "corpora" / "texts").glob("*.txt")):
+        doc = pipe.make_doc(path.read_text(encoding="utf-8"))
+        for suffix, label in ext.suffix_label.items():
+            company = label == "enterprise"
+            at = doc.text.find(suffix)
+            while at >= 0:
+                kw = dict(company=company, suffix=suffix, suffix_end=at + len(suffix))
+                memo = ext.bounds.name_start(doc, 0, at, **kw)
+                kept = ext.bounds._starts, ext.bounds._after_trigger
+                ext.bounds._starts, ext.bounds._after_trigger = {}, {}
+                try:
+                    assert ext.bounds.name_start(doc, 0, at, **kw) == memo, (path.name, at, suffix)
+                finally:
+                    ext.bounds._starts, ext.bounds._after_trigger = kept
+                checked += 1
+                at = doc.text.find(suffix, at + 1)
+    assert checked > 100
 
 def _plain_backwards(words, text):
     import ahocorasick

@@ -119,6 +119,7 @@ class Boundaries:
             f"(?:{_alt(patterns, [x for x in legal if len(x) >= 4])})")
         self._cache: dict[str, list] = {}
         self._starts: dict[tuple, int] = {}  # name_start's answer per window (see there)
+        self._after_trigger: dict[tuple, int] = {}  # _name_start_after's, per window after a trigger
 
     def tokens(self, doc: Doc, start: int, end: int) -> list:
         """Tokens of ``text[start:end]``, cached by their text across documents (names and
@@ -127,13 +128,18 @@ class Boundaries:
 
     def local_tokens(self, doc: Doc, start: int, end: int) -> list:
         """:meth:`tokens` with offsets relative to ``start`` (nothing to shift)."""
-        key = doc.text[start:end]
-        toks = self._cache.get(key)
+        return self.segmented(doc.segmenter.cut, doc.text[start:end])  # type: ignore[union-attr]
+
+    def segmented(self, cut, text: str) -> list:
+        """``cut(text)`` as a list, kept per string in a bounded table shared by every caller
+        of this document's segmenter (a park's name is often the very window its suffix was
+        cut in)."""
+        toks = self._cache.get(text)
         if toks is None:
-            toks = list(doc.segmenter.cut(key))  # type: ignore[union-attr]
+            toks = list(cut(text))
             if len(self._cache) > 50_000:
                 self._cache.clear()
-            self._cache[key] = toks
+            self._cache[text] = toks
         return toks
 
     def _is_proper(self, tok) -> bool:
@@ -275,7 +281,26 @@ class Boundaries:
                     zone_end = j + b
         if last is not None:
             j += last
-        if zone_end is not None and zone_end > j:
+        zone = zone_end - j if zone_end is not None and zone_end > j else None
+        # from here on the answer depends only on text[j:end] and the zone's end in it: kept
+        # per such window too (济南高新区 after 支持 and after 推动 is one window here)
+        end = suffix_end if suffix_end is not None else suffix_start
+        key = (text[j:end], suffix_start - j, zone, suffix_end is None, company, suffix,
+               doc.segmenter is None)
+        hit = self._after_trigger.get(key)
+        if hit is None:
+            if len(self._after_trigger) >= 50_000:
+                self._after_trigger.clear()
+            hit = self._after_trigger[key] = self._name_start_after(
+                doc, j, zone_end if zone is not None else None, suffix_start, company, suffix, suffix_end) - j
+        return j + hit
+
+    def _name_start_after(self, doc: Doc, j: int, zone_end: int | None, suffix_start: int,
+                          company: bool, suffix: str, suffix_end: int | None) -> int:
+        """The rest of :meth:`_name_start` once the name cannot start before ``j`` (the end of
+        the last trigger): another name's end (``zone_end``), conjunctions, parts of speech."""
+        text = doc.text
+        if zone_end is not None:
             if zone_end == suffix_start:  # 高新区|中心区, but 创新谷片区 and 中科院科创城片区
                 if suffix in self.standalone:
                     j = zone_end
@@ -382,7 +407,6 @@ class EntityExtractor:
         self.zone_lead = regex.compile(
             f"^[\\p{{Han}}]{{2,10}}?(?:{_alt(patterns, patterns.words('entities/parks', 'place_suffixes'))})")
         self._segment = None  # set per document in merge_candidates (the pipeline's segmenter)
-        self._place_cache: dict[str, list] = {}
         self._gaz_forms: dict[str, str] | None = None
         self._constant_ac = None  # suffixes and gazetteer forms (built on first use)
         self._short_cache: dict[tuple[str, str, bool], list[str]] = {}
@@ -726,13 +750,10 @@ class EntityExtractor:
         or 0."""
         if self._segment is None or len(name) < 6:
             return 0
-        toks = self._place_cache.get(name)
-        if toks is None:
-            try:
-                toks = self._segment(name)
-            except Exception:  # noqa: BLE001 - no short form rather than no entity
-                toks = []
-            self._place_cache[name] = toks
+        try:
+            toks = self.bounds.segmented(self._segment, name)
+        except Exception:  # noqa: BLE001 - no short form rather than no entity
+            toks = []
         if toks and (toks[0].pos or "") == "ns" and len(toks[0].text) >= 2 and \
                 toks[0].text not in self.grammars["park"].not_names and not self.park_suffix_end.match(toks[0].text):
             end = len(toks[0].text)
