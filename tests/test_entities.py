@@ -216,7 +216,6 @@ def test_name_start_memo_gives_the_fresh_answer():
                                      suffix_end=me) == got
 
 
-
 def test_name_start_memos_agree_with_fresh_answers_on_the_corpora():
     """At every suffix in the project's own texts, the answer read from the memos (filled by
     the hits before it) is the answer of a call with empty memos: the memos' keys hold all the
