@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from policy_extract import Pipeline
+from policy_extract.memo import BoundedMemo
 
 PIPE = Pipeline(extractors=["entities"])
 
@@ -232,7 +233,7 @@ def test_name_start_memos_agree_with_fresh_answers_on_the_corpora():
                 kw = dict(company=company, suffix=suffix, suffix_end=at + len(suffix))
                 memo = ext.bounds.name_start(doc, 0, at, **kw)
                 kept = ext.bounds._starts, ext.bounds._after_trigger
-                ext.bounds._starts, ext.bounds._after_trigger = {}, {}
+                ext.bounds._starts, ext.bounds._after_trigger = BoundedMemo(99), BoundedMemo(99)
                 try:
                     assert ext.bounds.name_start(doc, 0, at, **kw) == memo, (path.name, at, suffix)
                 finally:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable, Iterable, NamedTuple, Protocol, runtime_checkable
 
 from .errors import BackendUnavailable, ConfigError
+from .memo import BoundedMemo
 from .patterns import PatternSet
 
 
@@ -238,7 +239,7 @@ def _unknown_run_tagger() -> Callable[[str], list[tuple[str, str]]]:
         for y0, nexts in trans_P.items():
             for y, p in nexts.items():
                 into.setdefault(y, {})[y0] = p
-        cache: dict[str, list] = {}
+        cache: BoundedMemo[str, list] = BoundedMemo(_HMM_CACHE_SIZE)
         dense = _DenseViterbi.build(start_P, trans_P, emit_P, char_state_tab_P)
 
         def tag(sentence: str) -> list:
@@ -263,9 +264,7 @@ def _unknown_run_tagger() -> Callable[[str], list[tuple[str, str]]]:
         def cut(sentence: str) -> list:
             hit = cache.get(sentence)
             if hit is None:
-                if len(cache) >= _HMM_CACHE_SIZE:
-                    cache.clear()
-                hit = cache[sentence] = tag(sentence)
+                hit = cache.keep(sentence, tag(sentence))
             return hit
 
         _TAGGER.append(cut)
@@ -349,7 +348,7 @@ class _DenseViterbi:
         self._emit_by_number = [emit_p[y] for y in self.names]
         self.all_states = np.arange(n)
         self._all_offsets = (self.all_states * n)[:, None]
-        self._emission: dict[str, tuple] = {}  # characters outside jieba's tables
+        self._emission: BoundedMemo[str, tuple] = BoundedMemo(4_000)  # characters outside jieba's tables (4 kB each)
         # every character of jieba's char_state_tab, made once per process (~6,600 characters):
         # its states as ascending numbers, where their rows begin in ``_into`` (a column), its
         # emissions in them (a column, added to a step's rows) and its scores as a run's first
@@ -383,10 +382,8 @@ class _DenseViterbi:
             return got
         got = self._emission.get(c)
         if got is None:
-            if len(self._emission) > 4_000:  # 4 kB each
-                self._emission.clear()
             em = self.np.array([e.get(c, _MIN_FLOAT) for e in self._emit_by_number])
-            got = self._emission[c] = (self.all_states, self._all_offsets, em[:, None], self.start + em)
+            got = self._emission.keep(c, (self.all_states, self._all_offsets, em[:, None], self.start + em))
         return got
 
     def viterbi(self, obs: str) -> list:

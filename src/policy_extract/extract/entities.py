@@ -26,6 +26,7 @@ import regex
 from ..anchors import anchor_of, positions
 from ..document import Doc
 from ..lists import split_items
+from ..memo import BoundedMemo
 from ..patterns import PatternSet
 from ..records import Entity, validate_each
 from ..segment import words_of
@@ -35,6 +36,7 @@ LABELS = ("park", "enterprise", "institution", "platform", "government")
 _FILES = {"park": "parks", "enterprise": "enterprises", "institution": "institutions",
           "platform": "platforms", "government": "government"}
 _MAX_PREFIX = 24
+_MEMO_LIMIT = 50_000  # entries per table of kept answers (see policy_extract.memo)
 _NAME_CHAR = regex.compile(r"[\p{Han}A-Za-z0-9()（）“”\"·\-]")
 _NAME_CHARS: dict[str, bool] = {}  # _NAME_CHAR's answer per character, filled as met
 _OPEN, _CLOSE = "(（“", ")）”"
@@ -117,29 +119,28 @@ class Boundaries:
         legal = patterns.words("entities/enterprises", "legal_forms")
         self.company_barrier = regex.compile(
             f"(?:{_alt(patterns, [x for x in legal if len(x) >= 4])})")
-        self._cache: dict[str, list] = {}
-        self._starts: dict[tuple, int] = {}  # name_start's answer per window (see there)
-        self._after_trigger: dict[tuple, int] = {}  # _name_start_after's, per window after a trigger
+        # answers kept per input (names and their windows recur), each table bounded
+        self._tokens: BoundedMemo[str, tuple] = BoundedMemo(_MEMO_LIMIT)  # cut's, per string
+        self._starts: BoundedMemo[tuple, int] = BoundedMemo(_MEMO_LIMIT)  # name_start's, per window
+        self._after_trigger: BoundedMemo[tuple, int] = BoundedMemo(_MEMO_LIMIT)  # _name_start_after's
 
     def tokens(self, doc: Doc, start: int, end: int) -> list:
         """Tokens of ``text[start:end]``, cached by their text across documents (names and
         their left contexts recur), shifted to ``start``."""
         return [t.shifted(start) for t in self.local_tokens(doc, start, end)]
 
-    def local_tokens(self, doc: Doc, start: int, end: int) -> list:
+    def local_tokens(self, doc: Doc, start: int, end: int) -> tuple:
         """:meth:`tokens` with offsets relative to ``start`` (nothing to shift)."""
         return self.segmented(doc.segmenter.cut, doc.text[start:end])  # type: ignore[union-attr]
 
-    def segmented(self, cut, text: str) -> list:
-        """``cut(text)`` as a list, kept per string in a bounded table shared by every caller
+    def segmented(self, cut, text: str) -> tuple:
+        """``cut(text)`` as a tuple, kept per string in a bounded table shared by every caller
         of this document's segmenter (a park's name is often the very window its suffix was
-        cut in)."""
-        toks = self._cache.get(text)
+        cut in). A tuple of tokens holds no container the garbage collector must keep
+        walking: it untracks both once they survive a collection."""
+        toks = self._tokens.get(text)
         if toks is None:
-            toks = list(cut(text))
-            if len(self._cache) > 50_000:
-                self._cache.clear()
-            self._cache[text] = toks
+            toks = self._tokens.keep(text, tuple(cut(text)))
         return toks
 
     def _is_proper(self, tok) -> bool:
@@ -236,10 +237,8 @@ class Boundaries:
         key = (text[run:end], suffix_start - run, suffix_end is None, company, suffix, doc.segmenter is None)
         hit = self._starts.get(key)
         if hit is None:
-            if len(self._starts) >= 50_000:
-                self._starts.clear()
-            hit = self._starts[key] = self._name_start(doc, run, suffix_start, company, suffix,
-                                                       suffix_end, bracket) - run
+            hit = self._starts.keep(key, self._name_start(doc, run, suffix_start, company, suffix,
+                                                          suffix_end, bracket) - run)
         return run + hit
 
     def _name_start(self, doc: Doc, limit: int, suffix_start: int, company: bool,
@@ -289,10 +288,8 @@ class Boundaries:
                doc.segmenter is None)
         hit = self._after_trigger.get(key)
         if hit is None:
-            if len(self._after_trigger) >= 50_000:
-                self._after_trigger.clear()
-            hit = self._after_trigger[key] = self._name_start_after(
-                doc, j, zone_end if zone is not None else None, suffix_start, company, suffix, suffix_end) - j
+            hit = self._after_trigger.keep(key, self._name_start_after(
+                doc, j, zone_end if zone is not None else None, suffix_start, company, suffix, suffix_end) - j)
         return j + hit
 
     def _name_start_after(self, doc: Doc, j: int, zone_end: int | None, suffix_start: int,
@@ -409,9 +406,9 @@ class EntityExtractor:
         self._segment = None  # set per document in merge_candidates (the pipeline's segmenter)
         self._gaz_forms: dict[str, str] | None = None
         self._constant_ac = None  # suffixes and gazetteer forms (built on first use)
-        self._short_cache: dict[tuple[str, str, bool], list[str]] = {}
-        self._checked: dict[tuple[str, str, int], str | None] = {}  # _check's answers, bounded
-        self._keys: dict[tuple[str, str, bool], str] = {}  # _key per form (as _short_cache)
+        self._short_forms_kept: BoundedMemo[tuple[str, str, bool], tuple[str, ...]] = BoundedMemo(_MEMO_LIMIT)
+        self._checked: BoundedMemo[tuple[str, str, int], str | None] = BoundedMemo(_MEMO_LIMIT)  # _check's
+        self._keys: BoundedMemo[tuple[str, str, bool], str] = BoundedMemo(_MEMO_LIMIT)  # _key per form
 
     # -- set-up ------------------------------------------------------------------------
     @staticmethod
@@ -445,8 +442,6 @@ class EntityExtractor:
         line_starts = [s for s, _ in lines]
         by_line: dict[int, list[tuple[int, int]]] = {}
         checked = self._checked
-        if len(checked) >= 50_000:
-            checked.clear()
         for ms, me in _leftmost_longest_of(self._scan_constant(doc)):
             i = bisect.bisect_right(line_starts, ms) - 1
             if i >= 0 and me <= lines[i][1]:
@@ -474,7 +469,7 @@ class EntityExtractor:
                 key = (text[a:me], label, ms - a)  # _check is a pure function of these
                 c = checked.get(key, False)
                 if c is False:
-                    c = checked[key] = self._check(*key)
+                    c = checked.keep(key, self._check(*key))
                 if c:
                     out.append(Candidate(c, label, me - len(c), me))
             for (rx, label, _), only in zip(self.shape_rules, shape_lines):
@@ -693,11 +688,9 @@ class EntityExtractor:
         """Other ways a text writes this name (浪潮集团有限公司 -> 浪潮集团, 浪潮); kept per
         name (names recur within and across documents) in a bounded table."""
         key = (name, label, self._segment is None)
-        hit = self._short_cache.get(key)
+        hit = self._short_forms_kept.get(key)
         if hit is None:
-            if len(self._short_cache) >= 50_000:
-                self._short_cache.clear()
-            hit = self._short_cache[key] = self._short_forms(name, label)
+            hit = self._short_forms_kept.keep(key, tuple(self._short_forms(name, label)))
         return list(hit)
 
     def _short_forms(self, name: str, label: str) -> list[str]:
@@ -864,8 +857,6 @@ class EntityExtractor:
         groups: dict[str, list[Candidate]] = {}
         seen: set[tuple[int, int, str]] = set()
         keys = self._keys
-        if len(keys) >= 50_000:
-            keys.clear()
         no_segmenter = self._segment is None
         for c in sorted(found, key=lambda c: (c.start, -c.end)):
             text, label, start, end = c
@@ -876,7 +867,7 @@ class EntityExtractor:
             form = (text, label, no_segmenter)
             key = keys.get(form)
             if key is None:
-                key = keys[form] = self._key(text, label)
+                key = keys.keep(form, self._key(text, label))
             groups.setdefault(key, []).append(c)
         fields: list[dict] = []
         source = doc.source
