@@ -3,20 +3,21 @@ from __future__ import annotations
 
 import re
 
+from .memo import BoundedMemo
+
 _OPEN = "(（[［【《“‘「『〈"
 _CLOSE = ")）]］】》”’」』〉"
 _PAIR = dict(zip(_OPEN, _CLOSE))
 _TRAIL = "。；;，,.．:： \t"
-_MARKS: dict[str, re.Pattern] = {}
+_MARKS: BoundedMemo[str, re.Pattern] = BoundedMemo(32)
 
 
 def _marks(separators: str) -> re.Pattern:
     """One character class of the brackets, quotes and ``separators``."""
     rx = _MARKS.get(separators)
     if rx is None:
-        if len(_MARKS) > 32:
-            _MARKS.clear()
-        rx = _MARKS[separators] = re.compile("[" + "".join(map(re.escape, sorted(set(_OPEN + _CLOSE + separators)))) + "]")
+        chars = sorted(set(_OPEN + _CLOSE + separators))
+        rx = _MARKS.keep(separators, re.compile("[" + "".join(map(re.escape, chars)) + "]"))
     return rx
 
 

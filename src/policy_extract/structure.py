@@ -17,6 +17,7 @@ import regex
 
 from .document import Doc, SectionMark
 from .lists import split_items
+from .memo import BoundedMemo
 from .numerals import parse_cn_int
 from .records import Column, Figure, Heading, Outline, Table, validate_all
 from .regex_facts import DEFAULT_FLAGS, JOINABLE_FLAGS, faster, rule_first_chars, scoped, standard_engine
@@ -72,7 +73,7 @@ def _unblanked(text: str, lines: list[Line], blanked: list[tuple[int, int]]) -> 
 # tries every position; one pattern ``\n(?=R1|R2|...)`` is tried only at line breaks, so the
 # rules of one concern are run together at the line starts where one of them matches.
 _BACKREF = regex.compile(r"\\[1-9]|\\g<|\(\?P=|\(\?[0-9&R]")
-_JOINED: dict[tuple, tuple[object, regex.Pattern | None]] = {}
+_JOINED: BoundedMemo[tuple, tuple] = BoundedMemo(64)
 
 
 def _joinable(rule, rx: regex.Pattern) -> bool:
@@ -121,9 +122,7 @@ def _joined(pats, rules: list, lead: str = "", tail: str = "", check=_joinable) 
                 break
             parts.append(scoped(rule.pattern, rx.flags))
         joined = pats.compile(lead + "(?:" + "|".join(parts) + ")" + tail) if parts else None
-        if len(_JOINED) > 64:
-            _JOINED.clear()
-        got = _JOINED[key] = (pats, joined)
+        got = _JOINED.keep(key, (pats, joined))
     return got[1]
 
 
@@ -169,9 +168,7 @@ def _line_finder(pats, rules: list) -> regex.Pattern | re.Pattern | None:
             finder = _joined(pats, rules, r"\n(?=", ")", _line_anchored)
             if finder is not None and not finder.flags & ~DEFAULT_FLAGS:
                 finder = standard_engine(finder.pattern) or finder
-        if len(_JOINED) > 64:
-            _JOINED.clear()
-        got = _JOINED[key] = (pats, finder)
+        got = _JOINED.keep(key, (pats, finder))
     return got[1]
 
 
@@ -187,10 +184,8 @@ def _compiled_rules(pats, rules: list) -> tuple[list[regex.Pattern], list, dict[
         anywhere = tuple(i for i, f in enumerate(firsts) if f is None)
         chars = set().union(*(f for f in firsts if f is not None))
         by_char = {c: tuple(i for i, f in enumerate(firsts) if f is None or c in f) for c in chars}
-        if len(_JOINED) > 64:
-            _JOINED.clear()
         compiled = [pats.compile_rule(r) for r in rules]
-        got = _JOINED[key] = (pats, (compiled, [faster(rx) for rx in compiled], by_char, anywhere))
+        got = _JOINED.keep(key, (pats, (compiled, [faster(rx) for rx in compiled], by_char, anywhere)))
     return got[1]
 
 
@@ -332,15 +327,13 @@ class _Plan:
         return period_rx, sorted(names, key=lambda x: -len(x[0]))
 
 
-_PLANS: dict[int, _Plan] = {}
+_PLANS: BoundedMemo[int, _Plan] = BoundedMemo(16)
 
 
 def _plan(pats) -> _Plan:
     got = _PLANS.get(id(pats))
     if got is None or got.pats is not pats:
-        if len(_PLANS) > 16:
-            _PLANS.clear()
-        got = _PLANS[id(pats)] = _Plan(pats)
+        got = _PLANS.keep(id(pats), _Plan(pats))
     return got
 
 
@@ -593,7 +586,7 @@ def structural_kind(doc: Doc, line: str) -> str | None:
     return None
 
 
-_KIND_RULES: dict[int, tuple[object, list]] = {}
+_KIND_RULES: BoundedMemo[int, tuple] = BoundedMemo(16)
 
 
 def _structural_rules(pats, gated: bool = False):
@@ -606,10 +599,8 @@ def _structural_rules(pats, gated: bool = False):
                   if r.data.get("kind") not in ("column_list", "table_note", "figure", "table_header")]
         rules = [(faster(pats.compile_rule(r)), r.data.get("kind")) for r in chosen]
         any_rule = _joined(pats, chosen)
-        if len(_KIND_RULES) > 16:
-            _KIND_RULES.clear()
-        got = _KIND_RULES[id(pats)] = (pats, (rules, faster(any_rule) if any_rule is not None else None,
-                                              _gate(pats, chosen)))
+        got = _KIND_RULES.keep(id(pats), (pats, (rules, faster(any_rule) if any_rule is not None else None,
+                                                 _gate(pats, chosen))))
     return got[1] if gated else got[1][:2]
 
 
