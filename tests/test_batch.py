@@ -149,3 +149,23 @@ def test_the_same_documents_from_every_engine(tmp_path: Path, archive: Path) -> 
             run_batch(archive, out, progress=False, **kwargs)
             results[name] = sorted(out.read_text(encoding="utf-8").splitlines())
     assert results["inline"] == results["pool"] == results["dask"]
+
+
+def test_a_pool_worker_leaves_what_it_inherited_out_of_garbage_collection(tmp_path: Path, archive: Path) -> None:
+    """Each worker of the local pool starts by freezing what it inherited (a full collection
+    would walk the warmed Pipeline's objects again and again); the caller's process is left
+    as it was."""
+    import gc
+    import subprocess
+    import sys
+
+    code = ("import gc\nfrom policy_extract import extract\nfrom policy_extract.batch import _worker_started\n"
+            "extract('济南高新区建设软件园。')\nbefore = gc.get_freeze_count()\n_worker_started()\n"
+            "print(before, gc.get_freeze_count(), len(gc.get_objects(generation=2)))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    before, frozen, left = map(int, out.stdout.split())
+    assert before == 0 and frozen > 10_000 and left < 100
+    caller_frozen = gc.get_freeze_count()
+    summary = run_batch(archive, tmp_path / "out.jsonl", workers=2, progress=False)
+    assert summary.ok > 0
+    assert gc.get_freeze_count() == caller_frozen

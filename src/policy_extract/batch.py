@@ -238,12 +238,24 @@ def _run_local(paths: list[str], date: str | None, options: dict | None, workers
         for p in paths:
             yield _process(p, date, options)
         return
-    with ProcessPoolExecutor(max_workers=n, mp_context=_pool_context(options)) as pool:
+    with ProcessPoolExecutor(max_workers=n, mp_context=_pool_context(options),
+                             initializer=_worker_started) as pool:
         yield from _bounded(lambda p: pool.submit(_process, p, date, options), paths, 4 * n,
                             lambda fs: wait(fs, return_when=FIRST_COMPLETED)[0])
 
 
 _WARM_ENV = "POLICY_EXTRACT_WARM_OPTIONS"
+
+
+def _worker_started() -> None:
+    """First thing in each worker process of the local pool: what it inherited (modules,
+    dictionaries, the warmed Pipeline: ~40,000 objects) goes to the garbage collector's
+    permanent generation. None of it is ever garbage, and a full collection no longer walks
+    it each time (about 17 ms per collection in a worker, once every few documents). The
+    worker is a process of the batch's own: nothing in the caller's process changes."""
+    import gc
+
+    gc.freeze()
 
 
 def _pool_context(options: dict | None):
