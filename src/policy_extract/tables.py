@@ -24,6 +24,7 @@ import regex
 
 from .document import Doc
 from .errors import PatternError
+from .memo import BoundedMemo
 from .numerals import parse_arabic
 from .records import Table, TableRow, validate_all
 from .regex_facts import faster, rule_first_chars
@@ -240,16 +241,14 @@ class _Vocab:
         return self.role(text) is not None or bool(self.rx["header_suffix"].match(text))
 
 
-_VOCABS: dict[int, tuple[object, _Vocab]] = {}
+_VOCABS: BoundedMemo[int, tuple[object, _Vocab]] = BoundedMemo(16)
 
 
 def _vocab(doc: Doc) -> _Vocab:
     """The ``_Vocab`` of ``doc.patterns``, built once per PatternSet (it reads nothing else)."""
     got = _VOCABS.get(id(doc.patterns))
     if got is None or got[0] is not doc.patterns:
-        if len(_VOCABS) > 16:
-            _VOCABS.clear()
-        got = _VOCABS[id(doc.patterns)] = (doc.patterns, _Vocab(doc))
+        got = _VOCABS.keep(id(doc.patterns), (doc.patterns, _Vocab(doc)))
     return got[1]
 
 
