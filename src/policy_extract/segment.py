@@ -348,7 +348,8 @@ class _DenseViterbi:
         self._emit_by_number = [emit_p[y] for y in self.names]
         self.all_states = np.arange(n)
         self._all_offsets = (self.all_states * n)[:, None]
-        self._emission: BoundedMemo[str, tuple] = BoundedMemo(4_000)  # characters outside jieba's tables (4 kB each)
+        # characters outside jieba's tables, as they are met (4 kB each)
+        self._emission: BoundedMemo[str, tuple] = BoundedMemo(4_000)
         # every character of jieba's char_state_tab, made once per process (~6,600 characters):
         # its states as ascending numbers, where their rows begin in ``_into`` (a column), its
         # emissions in them (a column, added to a step's rows) and its scores as a run's first

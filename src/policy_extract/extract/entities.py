@@ -136,8 +136,7 @@ class Boundaries:
     def segmented(self, cut, text: str) -> tuple:
         """``cut(text)`` as a tuple, kept per string in a bounded table shared by every caller
         of this document's segmenter (a park's name is often the very window its suffix was
-        cut in). A tuple of tokens holds no container the garbage collector must keep
-        walking: it untracks both once they survive a collection."""
+        cut in). A tuple, so that no caller can change what the others are given."""
         toks = self._tokens.get(text)
         if toks is None:
             toks = self._tokens.keep(text, tuple(cut(text)))
