@@ -280,3 +280,58 @@ def test_backwards_scan_matches_on_any_text(text):
     auto = _Backwards(((w, w) for w in _SCAN_WORDS), placeholder=True)
     assert auto._table is not None  # the placeholder is in use
     assert list(auto.iter(auto.reversed(text))) == _plain_backwards(_SCAN_WORDS, text)
+
+
+_ENDINGS = ["有限公司", "股份有限公司", "公司", "集团", "高新区", "区", "产业园", "园"]
+
+
+@pytest.mark.parametrize("text,begin,end,expected", [
+    ("浪潮集团有限公司", 0, None, 4),      # the longest word that ends the text: 有限公司, not 公司
+    ("华为技术股份有限公司", 0, None, 4),  # 股份有限公司
+    ("济南高新区", 0, None, 2),
+    ("济南高新区", 3, None, 4),          # 高新区 would start before ``begin``: only 区 fits
+    ("产业园区", 0, 3, 0),               # the end bound: 产业园 ends text[0:3]
+    ("高新区管委会", 0, None, -1),
+    ("", 0, None, -1),
+])
+def test_endings_start_is_where_the_longest_listed_word_ending_the_text_starts(text, begin, end, expected):
+    from policy_extract.extract.entities import _Endings
+
+    assert _Endings(_ENDINGS).start(text, begin, end) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("浪潮集团有限公司股份高新区产业园A\n"), max_size=16),
+       st.integers(0, 18), st.integers(0, 18))
+def test_endings_finds_what_the_anchored_alternation_finds(text, begin, end):
+    """``_Endings`` replaced ``regex.search`` of ``(?:w1|w2|...)$`` (the alternation tried at
+    every position); both give the same start on any text and bounds."""
+    import regex
+
+    from policy_extract.extract.entities import _Endings
+    from policy_extract.patterns import load_patterns
+
+    end = min(end, len(text))
+    rx = regex.compile(f"(?:{load_patterns().alternation(_ENDINGS)})$")
+    m = rx.search(text, begin, end)
+    if "\n" in text[:end] and text[end - 1:end] == "\n":
+        return  # ``$`` also matches before a final line break; names hold none
+    assert _Endings(_ENDINGS).start(text, begin, end) == (m.start() if m else -1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("济南高新区的，、(（）)“”·-A1 \n等和"), max_size=30),
+       st.integers(0, 30), st.integers(0, 30))
+def test_name_run_start_is_the_reverse_regex_run(text, limit, end):
+    """The run of name characters read leftwards from ``end`` (a loop over a per-character
+    table) ends where the reverse regex of name characters without a stop character ends."""
+    import regex
+
+    from policy_extract.extract.entities import _NAME_CHAR
+
+    bounds = PIPE.extractors[0].bounds
+    end = min(end, len(text))
+    limit = min(limit, end)
+    stops = "".join(regex.escape(c) for c in sorted(bounds.stop_chars) if len(c) == 1)
+    rx = regex.compile(f"(?r)(?:(?![{stops}]){_NAME_CHAR.pattern})*")
+    assert bounds._name_run_start(text, limit, end) == rx.match(text, limit, end).start()

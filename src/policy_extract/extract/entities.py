@@ -52,6 +52,39 @@ _CLAUSE_START = regex.compile(r"[，,。；;：:\n]")  # a clause begins after o
 _AND = regex.compile(r"(?<=[\p{Han}A-Za-z]{2})(?:和|及|与)(?=[\p{Han}A-Za-z]{2})")
 
 
+class _Endings:
+    """Literal words a string may end with (suffix lists): what ``regex.search`` of the
+    alternation ``(?:w1|w2|...)$`` finds, by a set look-up per word length instead (the
+    alternation is tried at every position of the string). The leftmost match of such a
+    search is the longest word that ends the string, which is what :meth:`start` returns."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = frozenset(w for w in words if w)
+        self.lengths = sorted({len(w) for w in self.words}, reverse=True)
+
+    def start(self, text: str, begin: int = 0, end: int | None = None) -> int:
+        """Where the longest listed word that ends ``text[begin:end]`` starts, or -1."""
+        if end is None:
+            end = len(text)
+        words = self.words
+        for n in self.lengths:
+            a = end - n
+            if a >= begin and text[a:end] in words:
+                return a
+        return -1
+
+    def ends(self, text: str, begin: int = 0, end: int | None = None) -> bool:
+        return self.start(text, begin, end) >= 0
+
+
+def _is_name_char(ch: str) -> bool:
+    """``_NAME_CHAR.match(ch)``, kept per character."""
+    ok = _NAME_CHARS.get(ch)
+    if ok is None:
+        ok = _NAME_CHARS[ch] = bool(_NAME_CHAR.match(ch))
+    return ok
+
+
 class Candidate(NamedTuple):
     text: str
     label: str
@@ -80,10 +113,6 @@ class Boundaries:
     def __init__(self, patterns: PatternSet) -> None:
         w = lambda key: patterns.words("entities/boundaries", key)  # noqa: E731
         self.stop_chars = set(w("stop_chars"))
-        # a run of name characters without a stop character, read leftwards from a suffix
-        stops = "".join(regex.escape(c) for c in sorted(self.stop_chars) if len(c) == 1)
-        self.name_run = regex.compile(
-            f"(?r)(?:(?![{stops}]){_NAME_CHAR.pattern})*" if stops else f"(?r)(?:{_NAME_CHAR.pattern})*")
         triggers = w("triggers")
         self.multi = regex.compile(f"(?:{_alt(patterns, [t for t in triggers if len(t) > 1])})")
         inner = set(w("company_name_words"))
@@ -97,9 +126,7 @@ class Boundaries:
         self.conjunctions = set(w("conjunctions"))
         # the words a company's window is cut after (a window holding none is not segmented)
         self.company_cuts_ac = _automaton(self.single | self.conjunctions)
-        chars = sorted(c for c in self.conjunctions if len(c) == 1)
-        self.conjunction_char = regex.compile(
-            "[" + "".join(regex.escape(c) for c in chars) + "]") if chars else None
+        self.conjunction_chars = sorted(c for c in self.conjunctions if len(c) == 1)
         self.stop_pos = set(w("stop_pos")) - {"v", "vd"}
         self.proper_pos = set(w("proper_pos"))
         self.keep = set(w("keep_pos_words"))
@@ -111,7 +138,7 @@ class Boundaries:
         self.barrier_for = set(pw("subarea_suffixes"))
         ends = list(pw("suffixes")) + list(patterns.words("entities/enterprises", "suffixes")) + \
             list(patterns.words("entities/institutions", "suffixes"))
-        self.any_suffix = regex.compile(f"(?:{_alt(patterns, ends)})$")
+        self.any_suffix = _Endings(ends)
         self.company_end = regex.compile(
             f"(?:{_alt(patterns, patterns.words('entities/enterprises', 'park_owner_suffixes'))})")
         self.verb_stop_suffixes = set(pw("verb_stop_suffixes"))
@@ -192,17 +219,21 @@ class Boundaries:
 
     def ends_name(self, word: str) -> bool:
         """Does ``word`` end with a park, company or institution suffix (a name ends here)?"""
-        return bool(self.any_suffix.search(word))
+        return self.any_suffix.ends(word)
 
     def _conjunction_cut(self, text: str, start: int, end: int) -> int:
         """After the last 与/和/及 inside ``text[start:end]`` that follows a complete name
         (智能装备城和|临空经济区): two names joined, not one."""
         cut = start
-        m = self.conjunction_char.search(text, start, end) if self.conjunction_char is not None else None
-        if m is None:  # no conjunction (most windows)
+        first = end
+        for c in self.conjunction_chars:  # a few characters: one str.find each
+            k = text.find(c, start, first)
+            if k >= 0:
+                first = k
+        if first == end:  # no conjunction (most windows)
             return cut
-        for k in range(m.start(), end):
-            if text[k] in self.conjunctions and self.any_suffix.search(text, start, k):
+        for k in range(first, end):
+            if text[k] in self.conjunctions and self.any_suffix.ends(text, start, k):
                 cut = k + 1
         return cut
 
@@ -227,7 +258,7 @@ class Boundaries:
         (济南高新区 80 times in one plan)."""
         text = doc.text
         limit = max(floor, suffix_start - _MAX_PREFIX)
-        run = self.name_run.match(text, limit, suffix_start).start() if limit < suffix_start else suffix_start
+        run = self._name_run_start(text, limit, suffix_start)
         window = text[run:suffix_start]
         bracket = "(" in window or ")" in window or "（" in window or "）" in window
         if bracket:
@@ -239,6 +270,21 @@ class Boundaries:
             hit = self._starts.keep(key, self._name_start(doc, run, suffix_start, company, suffix,
                                                           suffix_end, bracket) - run)
         return run + hit
+
+    def _name_run_start(self, text: str, limit: int, end: int) -> int:
+        """Where the run of name characters without a stop character that ends at ``end``
+        begins, read leftwards, not before ``limit``."""
+        stop_chars = self.stop_chars
+        j = end
+        while j > limit:
+            ch = text[j - 1]
+            ok = _NAME_CHARS.get(ch)
+            if ok is None:
+                ok = _is_name_char(ch)
+            if not ok or ch in stop_chars:
+                break
+            j -= 1
+        return j
 
     def _name_start(self, doc: Doc, limit: int, suffix_start: int, company: bool,
                     suffix: str, suffix_end: int | None, bracket: bool) -> int:
@@ -252,7 +298,7 @@ class Boundaries:
             ch = text[j - 1]
             ok = _NAME_CHARS.get(ch)
             if ok is None:
-                ok = _NAME_CHARS[ch] = bool(_NAME_CHAR.match(ch))
+                ok = _is_name_char(ch)
             if not ok or ch in stop_chars:
                 break
             if ch in ")）":
@@ -390,16 +436,15 @@ class EntityExtractor:
         self.provinces = set(patterns.fragments.get("ent_province", "").strip("(?:)").split("|")) - {""}
         self.brand_stop = regex.compile(f"(?:{_alt(patterns, ew('item_stops') + ew('brand_stops'))})")
         self.item_stops = regex.compile(f"(?:{_alt(patterns, ew('item_stops'))})")
-        self.item_tails = regex.compile(f"(?:{_alt(patterns, ew('item_tails'))})$")
-        self.legal = regex.compile(f"(?:{_alt(patterns, ew('legal_forms'))})$")
-        self.descriptors = regex.compile(f"(?:{_alt(patterns, ew('descriptors'))})$")
+        self.item_tails = _Endings(ew("item_tails"))
+        self.legal = _Endings(ew("legal_forms"))
+        self.descriptors = _Endings(ew("descriptors"))
         self.short_forms = [tuple(p.split("|", 1)) for p in
                             patterns.words("entities/parks", "short_forms") if "|" in p]
         self.gazetteer = self._gazetteer(patterns)
         park_words = patterns.words("entities/parks", "suffixes")
-        self.park_suffix_end = regex.compile(f"(?:{_alt(patterns, park_words)})$")
-        self.zone_end = regex.compile(
-            f"(?:{_alt(patterns, patterns.words('entities/parks', 'place_suffixes'))})$")
+        self.park_suffix_end = _Endings(park_words)
+        self.zone_end = _Endings(patterns.words("entities/parks", "place_suffixes"))
         self.zone_lead = regex.compile(
             f"^[\\p{{Han}}]{{2,10}}?(?:{_alt(patterns, patterns.words('entities/parks', 'place_suffixes'))})")
         self._segment = None  # set per document in merge_candidates (the pipeline's segmenter)
@@ -459,7 +504,7 @@ class EntityExtractor:
                 label = self.suffix_label[suffix]
                 if label == "enterprise" and text[me:me + 1] in self.not_after:
                     continue  # 集团化办学
-                if _NAME_CHAR.match(text, me) and label not in ("park", "enterprise"):
+                if label not in ("park", "enterprise") and me < len(text) and _is_name_char(text[me]):
                     # 研究院 in 研究院有限公司: the longer suffix decides
                     if self.suffix_rx.match(text, me):
                         continue
@@ -630,11 +675,11 @@ class EntityExtractor:
         part of its zone names) plus the provinces, so nothing is segmented but the brand."""
         from .projects import column_blocks
 
-        zone_words = {c.text[: m.start()] for c in cands if c.label == "park"
-                      for m in [self.park_suffix_end.search(c.text)] if m}
+        zone_words = {c.text[:k] for c in cands if c.label == "park"
+                      for k in [self.park_suffix_end.start(c.text)] if k >= 0}
         places = {w[:-1] if w[-1:] in "市省" else w for c in cands if c.label == "park"
-                  for m in [self.zone_end.search(c.text)] if m
-                  for w in [c.text[: m.start()]] if 2 <= len(w) <= 4} | self.provinces
+                  for k in [self.zone_end.start(c.text)] if k >= 0
+                  for w in [c.text[:k]] if 2 <= len(w) <= 4} | self.provinces
         if not places:
             return []
         place_ac = _automaton(places)
@@ -670,12 +715,12 @@ class EntityExtractor:
             if k == 0 and first_cut:
                 a = self.bounds.name_start(doc, a, b) if b - a > 1 else a
                 item = text[a:b]
-            tail = self.item_tails.search(item)
-            if tail and tail.start() >= 2:
-                item, b = item[:tail.start()], a + tail.start()
+            tail = self.item_tails.start(item)
+            if tail >= 2:
+                item, b = item[:tail], a + tail
             if not (2 <= len(item) <= 14) or self.item_stops.search(item):
                 continue
-            if self.suffix_rx.search(item) and not self.legal.search(item):
+            if self.suffix_rx.search(item) and not self.legal.ends(item):
                 continue
             if not _ITEM.fullmatch(item) or _common_word(doc, a, b, self.bounds):
                 continue
@@ -718,24 +763,24 @@ class EntityExtractor:
         if base != name:
             out.append(base)
         for _ in range(3):
-            m = self.legal.search(base)
-            if not m or m.start() < 2:
+            k = self.legal.start(base)
+            if k < 2:
                 break
-            base = base[: m.start()]
+            base = base[:k]
             if base.endswith("集团") or len(base) >= 2:
                 out.append(base)
-        m = self.descriptors.search(base)
-        if m and m.start() >= 2:
-            out.append(base[: m.start()])
+        k = self.descriptors.start(base)
+        if k >= 2:
+            out.append(base[:k])
         return [x for x in dict.fromkeys(out) if x != name and len(x) >= 2]
 
     def _distinctive(self, name: str) -> bool:
         """Is ``name`` a park name with a distinctive part of two characters or more before
         its suffix (not 综合保税区 alone, nor 国家级高新区)?"""
-        m = self.park_suffix_end.search(name)
-        if not m or m.start() < 2 or name in self.grammars["park"].not_names:
+        k = self.park_suffix_end.start(name)
+        if k < 2 or name in self.grammars["park"].not_names:
             return False
-        return not self.grammars["park"].generic.fullmatch(name[: m.start()])
+        return not self.grammars["park"].generic.fullmatch(name[:k])
 
     def _leading_place(self, name: str) -> int:
         """Length of a city or province name that begins ``name`` (the segmenter's place tag),
@@ -747,7 +792,7 @@ class EntityExtractor:
         except Exception:  # noqa: BLE001 - no short form rather than no entity
             toks = []
         if toks and (toks[0].pos or "") == "ns" and len(toks[0].text) >= 2 and \
-                toks[0].text not in self.grammars["park"].not_names and not self.park_suffix_end.match(toks[0].text):
+                toks[0].text not in self.grammars["park"].not_names and toks[0].text not in self.park_suffix_end.words:
             end = len(toks[0].text)
             if name[end:end + 1] in ("市", "省"):
                 end += 1
@@ -757,7 +802,7 @@ class EntityExtractor:
     def merge_candidates(self, doc: Doc, candidates: Iterable[tuple[str, str, int, int]]) -> list[Entity]:
         """Link candidates (and every further mention of their forms) into entities."""
         cands = _drop_prefixes([Candidate(*c) for c in candidates if c[0] and c[1] in LABELS],
-                               keep=lambda c, longer: c.label == "park" and bool(self.zone_end.search(c.text))
+                               keep=lambda c, longer: c.label == "park" and self.zone_end.ends(c.text)
                                and not self.bounds.barrier_for.intersection(
                                    longer.text[-k:] for k in (2, 3)))
         label_of: dict[str, str] = {}
