@@ -335,3 +335,27 @@ def test_name_run_start_is_the_reverse_regex_run(text, limit, end):
     stops = "".join(regex.escape(c) for c in sorted(bounds.stop_chars) if len(c) == 1)
     rx = regex.compile(f"(?r)(?:(?![{stops}]){_NAME_CHAR.pattern})*")
     assert bounds._name_run_start(text, limit, end) == rx.match(text, limit, end).start()
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a listed company's stock code right after its name (removed by normalisation, or left
+    # where a link's markup stood between them)
+    ("服务器制造成为增长点。远光信息(000977)与高新区合作建设制造基地。", {"远光信息"}),
+    ("今年以来，北辰曙光(603019)先进计算中心完成主体施工。", {"北辰曙光"}),
+    ("江淮新能(600418.SH)发布公告。", {"江淮新能"}),
+    ("港股方面，腾讯控股(00700.HK)股价上涨。", {"腾讯控股"}),
+    # a count closing an enumeration's last item is no part of the name
+    ("中国移动、中国联通、中国电信三大运营商等企业相继落户。", {"中国移动", "中国联通", "中国电信"}),
+])
+def test_enterprises_named_by_their_context(sentence, expected):
+    assert forms(sentence, "enterprise") == expected
+
+
+def test_a_city_before_a_company_name_is_dropped_in_its_short_form():
+    """广州X股份有限公司 is X in the rest of the text (four characters or more are left);
+    济南Y公司 with a two-character Y keeps no short form Y公司."""
+    text = ("支持广州启明基因股份有限公司开展并购。启明基因体外诊断产业化项目加快建设。"
+            "济南移动公司完成基站建设，移动公司营业额增长。")
+    ents = {e.text: set(e.aliases) for e in PIPE(text).entities if e.label == "enterprise"}
+    assert ents["广州启明基因股份有限公司"] >= {"启明基因"}
+    assert not any("移动公司" in aliases for aliases in ents.values())

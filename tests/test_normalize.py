@@ -33,7 +33,7 @@ def test_normalised_text(raw, expected):
     ("<div>济南高新600807)区有企业100家</div>", "100家"),
 ])
 def test_offsets_point_back_into_the_input(raw, piece):
-    text, offsets, _ = NORMALIZE(raw)
+    text, offsets, _, _ = NORMALIZE(raw)
     folded = piece.translate(NORMALIZE.fold_table)
     i = text.index(folded)
     s, e = offsets.to_original(i, i + len(folded))
@@ -43,7 +43,7 @@ def test_offsets_point_back_into_the_input(raw, piece):
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("<>/&;#ab 达到2025年亿元\n\r\ufeff\u200b600807)区“”pdiv")), max_size=80))
 def test_offset_map_is_monotone_and_in_bounds(raw):
-    text, offsets, _ = NORMALIZE(raw)
+    text, offsets, _, _ = NORMALIZE(raw)
     last = 0
     for i in range(len(text)):
         s, e = offsets.to_original(i, i + 1)
@@ -111,11 +111,25 @@ def test_rules_searched_one_by_one_find_what_the_joined_pattern_finds():
         texts += rule.examples + rule.counterexamples
     rng = random.Random(7)
     pieces = ["<p>", "</div>", "<!-- x -->", "<script>a</script>", "<%x%>", "&nbsp;", "&#8220;", "<b>",
-              "\n", "\n\n", " ", "\t", "\r\n", "\ufeff", "\u200b", "600807)", "(600519.SH)", "。", "，", "、",
+              "\n", "\n\n", " ", "\t", "\r\n", "\ufeff", "\u200b", "600807)", "(600519.SH)", "（000977）", "。", "，", "、",
               "推进建设项目和发展规划重点任务清单", "要加快建设量子信息实验室,推进新一代光量子计算原型",
               "机项目、", "第一章", "(一)", "a", "<", "&"]
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
     for text in texts:
-        joined = [(NORMALIZE.actions[int(m.lastgroup[1:])], m.span()) for m in NORMALIZE.pattern.finditer(text)]
+        joined = [(NORMALIZE.rules[int(m.lastgroup[1:])], m.span()) for m in NORMALIZE.pattern.finditer(text)]
         found = NORMALIZE._matches(text)
-        assert found is not None and [(a, m.span()) for a, m in found] == joined, text[:80]
+        assert found is not None and [(r, m.span()) for r, m in found] == joined, text[:80]
+
+
+@pytest.mark.parametrize("raw, clean, marks", [
+    ("浪潮信息(000977)与贵安新区合作", "浪潮信息与贵安新区合作", {"stock_code": [4]}),
+    ("比亚迪（002594）和长安", "比亚迪和长安", {"stock_code": [3]}),
+    ("武汉经开600519)区", "武汉经开区", {}),   # a glued code marks nothing: no name ends there
+    ("增长了600807人", "增长了600807人", {}),
+])
+def test_a_bracketed_stock_code_is_removed_and_marked(raw, clean, marks):
+    """A stock code in brackets between two ideographs is deleted as the glued one is, and where
+    it stood is kept (the entity stage reads a listed company's name ending there)."""
+    out = NORMALIZE(raw)
+    assert out.text == clean
+    assert out.marks == marks

@@ -29,7 +29,8 @@ def test_column_items_with_category_column_and_zone():
     assert got == {
         ("量子精密测量产业园项目", "重点项目", "专栏2", "蜀山片区"),
         ("智能语音基地二期项目", "重点项目", "专栏2", "蜀山片区"),
-        ("合肥微电子研究院项目(封装线、测试中心、材料实验室)", "重点项目", "专栏2", "蜀山片区"),
+        # (the name as the text writes it: full-width brackets)
+        ("合肥微电子研究院项目（封装线、测试中心、材料实验室）", "重点项目", "专栏2", "蜀山片区"),
         ("长三角工业互联网公共服务平台", "重大平台", "专栏2", "蜀山片区"),
         ("声学检测公共平台", "重大平台", "专栏2", "蜀山片区"),
     }
@@ -61,6 +62,18 @@ def test_trailing_note_after_last_item_is_dropped():
     ("以“智汇长沙”数据中心项目为牵引，集聚数字企业。", ["“智汇长沙”数据中心项目"]),
     ("全面推行以企业为主体的“百企上云”工程。", ["“百企上云”工程"]),
     ("东站枢纽、滨湖商业街、金茂广场项目加快推进。", ["金茂广场项目"]),
+    # two named projects joined by 和/及/与 are two projects
+    ("星沙大道提质改造工程和浏阳河防洪治理工程加快推进。", ["星沙大道提质改造工程", "浏阳河防洪治理工程"]),
+    ("加快建设锂电正极材料基地项目及储能电池扩产项目。", ["锂电正极材料基地项目", "储能电池扩产项目"]),
+    ("甲公司电解液项目与乙公司隔膜项目已列入省重大项目清单。", ["甲公司电解液项目", "乙公司隔膜项目"]),
+    # the verb before the first item of a chain introduces every named item of it
+    ("加快推进光谷芯片封测项目、东湖创新药中试平台项目和江夏储能电站项目建设。",
+     ["光谷芯片封测项目", "东湖创新药中试平台项目", "江夏储能电站项目"]),
+    # a place in brackets inside a name
+    ("推进中国电信（湖北）算力中心二期工程。", ["中国电信（湖北）算力中心二期工程"]),
+    # a quoted name after a preposition
+    ("在“数字江城”工程带动下，产值增长。", ["“数字江城”工程"]),
+    ("今年6月底前建成滨江大道快速化改造工程。", ["滨江大道快速化改造工程"]),
 ])
 def test_prose_projects(sentence, expected):
     assert names(sentence) == expected
@@ -72,6 +85,10 @@ def test_prose_projects(sentence, expected):
     "鼓励企业与高校开展科研项目合作。",
     "依托国家重型汽车工程技术研究中心开展攻关。",
     "16个基建项目全面开工。",
+    "全年实施市重点建设项目320个。",           # a level of government and a generic head
+    "支持本地企业抱团参与境外铁路项目。",       # a clause, not a name
+    "有序开展违章建筑、老旧建筑拆迁工程。",     # a chain of common nouns, not of named projects
+    "推动创新谷片区与长清区、槐荫区在项目开发等领域协同发展。",
 ])
 def test_generic_project_phrases_are_not_projects(sentence):
     assert names(sentence) == []
@@ -253,3 +270,11 @@ def test_split_items_trims_as_a_character_loop_does():
         e = rng.randint(s, len(text))
         last = rng.random() < 0.5
         assert lists._trim(text, s, e, 7, last) == stepped(text, s, e, 7, last), (text, s, e, last)
+
+
+def test_names_in_a_traditional_repost_are_as_written():
+    """A repost in traditional characters: the name is the caller's text (the matching ran on
+    the normalised, simplified text)."""
+    doc = PIPE("報道提到，賽力斯超級工廠二期項目及長安汽車數智工廠項目已列入市級重大項目清單。")
+    assert [p.name for p in doc.projects] == ["賽力斯超級工廠二期項目", "長安汽車數智工廠項目"]
+    assert all(p.name == p.quote for p in doc.projects)

@@ -24,7 +24,7 @@ D = Decimal
 def make_doc(text: str, doc_date: dt.date | None = None) -> Doc:
     """A normalised Doc without the extractors (these tests need only patterns and offsets)."""
     pats = load_patterns()
-    norm, offsets, _ = Normalizer(pats)(text)
+    norm, offsets, _, _ = Normalizer(pats)(text)
     return Doc(source=text, text=norm, offsets=offsets, patterns=pats, normalized=norm, doc_date=doc_date)
 
 

@@ -52,6 +52,8 @@ class Doc:
     """normalised text before boilerplate was blanked"""
     script: str = "simplified"
     """"traditional" when the input was read through the traditional->simplified table"""
+    marks: dict[str, list[int]] = field(default_factory=dict)
+    """where normalisation removed what a rule marks, in ``text`` offsets (Normalized.marks)"""
     meta: dict[str, Any] = field(default_factory=dict)
     outline: Any = None  # records.Outline once structure has run
     section_marks: list[SectionMark] = field(default_factory=list)
@@ -154,6 +156,13 @@ class Doc:
              stage: str | None = None) -> None:
         span = self.span(start, end if end is not None else start) if start is not None else None
         self.warnings.append(ExtractionWarning(code=code, message=message, span=span, stage=stage))
+
+
+def as_written(normalised: str, quote: str) -> str:
+    """A name as the caller's text writes it (``quote``, 長安汽車 in a traditional repost) where
+    it maps character for character onto the normalised name (长安汽车); else the normalised
+    name (a quote holding markup or a dropped character: &ldquo;东数西算&rdquo;工程)."""
+    return quote if len(quote) == len(normalised) and quote.strip() == quote else normalised
 
 
 def _split(text: str, boundary: regex.Pattern, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

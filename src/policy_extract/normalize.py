@@ -22,6 +22,9 @@ class Normalized(NamedTuple):
     offsets: OffsetMap
     script: str
     """"simplified", or "traditional" when the text was folded to simplified characters"""
+    marks: dict[str, list[int]]
+    """where in the normalised text a rule with a ``mark`` (data) removed something, by mark:
+    ``{"stock_code": [4]}`` for 浪潮信息(000977)与 -> 浪潮信息与"""
 
 
 # full-width ASCII block U+FF01..U+FF5E -> U+0021..U+007E
@@ -36,6 +39,8 @@ class _Rule(NamedTuple):
     action: str
     first: frozenset[str] | None
     """the characters its matches begin with (None: not known, or too many to look for)"""
+    mark: str | None = None
+    """recorded in ``Normalized.marks`` where the rule matches (data ``mark``)"""
 
 
 class Normalizer:
@@ -64,8 +69,7 @@ class Normalizer:
                 first = None
             needs_lead = first is None or (starts_here is not None and not all(map(starts_here.match, first)))
             own_lead = lead if needs_lead else ""
-            self.rules.append(_Rule(regex.compile(own_lead + branch), action, first))
-        self.actions: list[str] = [r.action for r in self.rules]
+            self.rules.append(_Rule(regex.compile(own_lead + branch), action, first, rule.data.get("mark")))
         # all rules as one pattern (the definition of the pass; `_matches` finds the same)
         self.pattern = regex.compile(lead + "(?:" + "|".join(parts) + ")") if parts else None
         table = dict(_FULLWIDTH)
@@ -109,13 +113,13 @@ class Normalizer:
             if self.t2s else None
         # texts with none of these need no rule pass (a cheap prefilter; the rules decide)
         self.has_markup = regex.compile(
-            r"[<&\ufeff\u200b\u200c\u200d\u2060\u00ad\r]|[0-9]{6}\)|\p{Han}[ \t]*\n[ \t\n]{0,6}\p{Han}")
+            r"[<&\ufeff\u200b\u200c\u200d\u2060\u00ad\r]|[0-9]{6}[)）]|\p{Han}[ \t]*\n[ \t\n]{0,6}\p{Han}")
 
     def __call__(self, text: str) -> Normalized:
-        folded, offsets = self._rules(text)
+        folded, offsets, marks = self._rules(text)
         if self.t2s and self._is_traditional(folded):
-            return Normalized(folded.translate(self._t2s_list), offsets, "traditional")
-        return Normalized(folded, offsets, "simplified")
+            return Normalized(folded.translate(self._t2s_list), offsets, "traditional", marks)
+        return Normalized(folded, offsets, "simplified", marks)
 
     def _is_traditional(self, text: str) -> bool:
         sample = text[:200_000]
@@ -125,16 +129,20 @@ class Normalizer:
         han = len(self._not_han.sub("", sample))
         return han > 0 and hits / han >= self.min_share
 
-    def _rules(self, text: str) -> tuple[str, OffsetMap]:
+    def _rules(self, text: str) -> tuple[str, OffsetMap, dict[str, list[int]]]:
+        marks: dict[str, list[int]] = {}
         if self.pattern is None or not self.has_markup.search(text):
-            return self._fold(text), OffsetMap.identity(len(text))
+            return self._fold(text), OffsetMap.identity(len(text)), marks
         out = OffsetMapBuilder(text)
         pos = 0
         found = self._matches(text)
         if found is None:  # a rule matched the empty string: the joined pattern decides
-            found = [(self.actions[int(m.lastgroup[1:])], m) for m in self.pattern.finditer(text)]
-        for action, m in found:
+            found = [(self.rules[int(m.lastgroup[1:])], m) for m in self.pattern.finditer(text)]
+        for rule, m in found:
+            action = rule.action
             out.keep(pos, m.start())
+            if rule.mark is not None:
+                marks.setdefault(rule.mark, []).append(out.length)
             if action == "delete":
                 out.replace(m.start(), m.end(), "")
             elif action == "newline":
@@ -144,10 +152,10 @@ class Normalizer:
             pos = m.end()
         out.keep(pos, len(text))
         normalised, offsets = out.build()
-        return self._fold(normalised), offsets
+        return self._fold(normalised), offsets, marks
 
-    def _matches(self, text: str) -> list[tuple[str, regex.Match]] | None:
-        """``self.pattern.finditer(text)`` (as (action, match)), found rule by rule.
+    def _matches(self, text: str) -> list[tuple[_Rule, regex.Match]] | None:
+        """``self.pattern.finditer(text)`` (as (rule, match)), found rule by rule.
 
         The joined pattern tries every rule at every position where one may start, and that
         costs more than the rules' own scans together: a rule alone is searched with the
@@ -160,7 +168,7 @@ class Normalizer:
         never = len(text) + 1
         ahead = [r.rx.search(text) for r in rules]  # each rule's next match
         starts = [never if m is None else m.start() for m in ahead]
-        out: list[tuple[str, regex.Match]] = []
+        out: list[tuple[_Rule, regex.Match]] = []
         pos = 0
         while True:
             at = min(starts, default=never)
@@ -170,7 +178,7 @@ class Normalizer:
             m = ahead[k]
             if m.end() == at:
                 return None
-            out.append((rules[k].action, m))
+            out.append((rules[k], m))
             pos = m.end()
             for k, start in enumerate(starts):
                 if start < pos:  # overlapped by this match: search again from its end

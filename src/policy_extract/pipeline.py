@@ -143,9 +143,9 @@ class Pipeline:
         return self._build(doc)
 
     def make_doc(self, text: str, source: str | None = None, doc_date: dt.date | None = None) -> Doc:
-        normalised, offsets, script = self.normalizer(text)
+        normalised, offsets, script, marks = self.normalizer(text)
         doc = Doc(source=source if source is not None else text, text=normalised, offsets=offsets,
-                  patterns=self.patterns, normalized=normalised, script=script)
+                  patterns=self.patterns, normalized=normalised, script=script, marks=marks)
         doc.segmenter = _LazySegmenter(self)
         if doc_date is not None:
             doc.doc_date, doc.doc_date_source = doc_date, "argument"

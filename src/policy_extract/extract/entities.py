@@ -24,7 +24,7 @@ import ahocorasick
 import regex
 
 from ..anchors import anchor_of, positions
-from ..document import Doc
+from ..document import Doc, as_written
 from ..lists import split_items
 from ..memo import BoundedMemo
 from ..patterns import PatternSet
@@ -415,12 +415,15 @@ class EntityExtractor:
         self.shape_rules = [(patterns.compile_rule(r), lab, _automaton(r.data.get("requires") or []))
                             for lab in ("park", "enterprise")
                             for r in patterns.rules("entities/" + _FILES[lab])
-                            if r.id not in ("enumeration", "enumeration_after", "described_subject")]
+                            if r.id not in ("enumeration", "enumeration_after", "described_subject", "stock_code",
+                                            "count_tail")]
         ew = lambda key: patterns.words("entities/enterprises", key)  # noqa: E731
         erules = {r.id: patterns.compile_rule(r) for r in patterns.rules("entities/enterprises")}
         self.enum_rx = erules["enumeration"]
         self.enum_after_rx = erules["enumeration_after"]
         self.subject_rx = erules["described_subject"]
+        self.stock_code_rx = erules.get("stock_code")
+        self.count_tail_rx = erules.get("count_tail")
         # a rule may name words it cannot match without (data: requires): sentences with none
         # of them are not searched
         rules = {r.id: r for r in patterns.rules("entities/enterprises")}
@@ -628,7 +631,21 @@ class EntityExtractor:
             i = sentence_of(m.start())
             if i >= 0 and m.end() <= sents[i][1]:
                 hits.setdefault(i, []).append((1, m.start("items"), m.end("items"), False))
-        # 3. a sentence or clause subject described as a company, where the rule's words are
+        # 3. a name right before a stock code in brackets (still in the text, or removed by
+        # normalisation, which marks where): back to the clause start
+        code_at = list(doc.marks.get("stock_code", ()))
+        if self.stock_code_rx is not None:
+            code_at += [m.start() for m in self.stock_code_rx.finditer(text)]
+        for end in sorted(set(code_at)):
+            i = sentence_of(end - 1)
+            if i < 0:
+                continue
+            cs = end
+            while cs > sents[i][0] and text[cs - 1] not in "，,。；;：:\n！？、":
+                cs -= 1
+            if end - cs >= 2:
+                hits.setdefault(i, []).append((3, cs, end, True))
+        # 4. a sentence or clause subject described as a company, where the rule's words are
         # a match holds a required word, so a clause start at or after the end of the last word
         # found before the sentence end has none (a word there would be found, or overlap one
         # found, which then ends after the clause start)
@@ -718,6 +735,9 @@ class EntityExtractor:
             tail = self.item_tails.start(item)
             if tail >= 2:
                 item, b = item[:tail], a + tail
+            count = self.count_tail_rx.search(item) if self.count_tail_rx is not None else None
+            if count is not None and count.start() >= 2:
+                item, b = item[:count.start()], a + count.start()
             if not (2 <= len(item) <= 14) or self.item_stops.search(item):
                 continue
             if self.suffix_rx.search(item) and not self.legal.ends(item):
@@ -772,7 +792,23 @@ class EntityExtractor:
         k = self.descriptors.start(base)
         if k >= 2:
             out.append(base[:k])
+        # a city or province before the name proper: 广州达安基因股份有限公司 -> 达安基因; kept
+        # only where four characters or more remain without the legal form (济南移动公司 keeps
+        # no 移动公司, 山东高速集团 no 高速集团)
+        for form in [name] + out:
+            k = self._leading_place(form)
+            if k and len(self._without_legal_form(form[k:])) >= 4:
+                out.append(form[k:])
         return [x for x in dict.fromkeys(out) if x != name and len(x) >= 2]
+
+    def _without_legal_form(self, name: str) -> str:
+        """``name`` less its legal forms (达安基因股份有限公司 -> 达安基因)."""
+        for _ in range(3):
+            k = self.legal.start(name)
+            if k < 1:
+                break
+            name = name[:k]
+        return name
 
     def _distinctive(self, name: str) -> bool:
         """Is ``name`` a park name with a distinctive part of two characters or more before
@@ -926,9 +962,7 @@ class EntityExtractor:
                     s, e = to_original(m.start, m.end)
                     quoted = source[s:e]
                     mentions.append({"text": quoted, "span": {"start": s, "end": e}})
-                    # the form as the caller wrote it where it maps character for character
-                    forms[quoted if len(quoted) == len(m.text) and quoted.strip() == quoted
-                          else m.text] = None
+                    forms[as_written(m.text, quoted)] = None
             except ValueError:  # an offset that does not map back: skip the entity, keep the rest
                 continue
             canonical = max(forms, key=len)

@@ -13,7 +13,7 @@ from typing import Iterator
 import regex
 
 from ..anchors import Anchor, anchor_of, anchored_matches, positions
-from ..document import Doc
+from ..document import Doc, as_written
 from ..lists import split_items
 from ..patterns import PatternSet
 from ..records import Project, validate_all
@@ -116,6 +116,51 @@ class _Words:
         self.generic_heads = set(w("generic_heads"))
         self.generic_endings = tuple(w("generic_endings"))
         self.count_prefix = _rule(patterns, "projects", "count_prefix")
+        self.bracketed_place = _rule(patterns, "projects", "bracketed_place")
+        joiners = patterns.alternation(w("joiners"))
+        # 项目/工程 followed by a joiner: where a phrase of two named projects is split
+        self.joined = regex.compile(f"(?<=项目|工程)(?:{joiners})(?=[\\p{{Han}}A-Za-z“\"])") if joiners else None
+        levels = patterns.alternation(w("level_prefixes"))
+        self.level = faster(regex.compile(f"(?:{levels})")) if levels else None
+
+    def last_stop_before(self, text: str, limit: int, pos: int) -> int:
+        """Where a prose name ending at ``pos`` may begin at the earliest: after the last stop
+        character in ``[limit, pos)``, reaching over a place in brackets (…（广州）…)."""
+        while True:
+            stop = self.last_stop.search(text, limit, pos)
+            if stop is None:
+                return limit
+            if stop.group() in ")）":
+                place = self.bracketed_place.search(text, max(limit, stop.end() - 8), stop.end())
+                if place is not None and place.start() > limit:
+                    pos = place.start()  # read on from before the bracket
+                    continue
+            return stop.end()
+
+    def split_joined(self, name: str, start: int) -> list[tuple[str, int]]:
+        """A工程和B工程 -> [(A工程, start), (B工程, ...)]; a name without a joiner after
+        项目/工程 is returned whole."""
+        if self.joined is None:
+            return [(name, start)]
+        out, a = [], 0
+        for m in self.joined.finditer(name):
+            out.append((name[a:m.start()], start + a))
+            a = m.end()
+        out.append((name[a:], start + a))
+        return out
+
+    def function_words_only(self, text: str) -> bool:
+        """Is ``text`` nothing but connectives, adverbs and trigger verbs (在, 加快推进, 以及)?"""
+        pos = 0
+        for _ in range(8):
+            if pos >= len(text):
+                return True
+            m = self.connectives.match(text, pos) or self.left.match(text, pos) or \
+                self.modifiers.match(text, pos)
+            if m is None or m.end() == pos:
+                return False
+            pos = m.end()
+        return pos >= len(text)
 
     def strip_left(self, text: str, start: int) -> tuple[str, int, bool]:
         """Strip trigger verbs and the adverbs before them from the left (实施重点X工程 keeps
@@ -181,9 +226,10 @@ class ProjectExtractor:
         for block in blocks:
             for category, items in block.lists:
                 for it in items:
-                    found.append(dict(name=it.text, category=category or None, column=block.label,
-                                      zone=block.zone, components=components_of(it.text),
-                                      extractor=self.name, **located(it.start, it.end)))
+                    at = located(it.start, it.end)
+                    found.append(dict(name=as_written(it.text, at["quote"]), category=category or None,
+                                      column=block.label, zone=block.zone, components=components_of(it.text),
+                                      extractor=self.name, **at))
         # blocks are disjoint and in text order: the one that may hold s is the last starting at or before it
         block_starts = [b.start for b in blocks]
         block_ends = [b.end for b in blocks]
@@ -197,8 +243,9 @@ class ProjectExtractor:
                 if (ns, ne) in seen:
                     continue
                 seen.add((ns, ne))
-                found.append(dict(name=name, category=category, components=components_of(name),
-                                  extractor=self.name, **located(ns, ne)))
+                at = located(ns, ne)
+                found.append(dict(name=as_written(name, at["quote"]), category=category,
+                                  components=components_of(name), extractor=self.name, **at))
         out.extend(validate_all(Project, found))
 
     def _sentences(self, doc: Doc) -> Iterator[tuple[int, int, list[int] | None, list[int] | None]]:
@@ -242,14 +289,20 @@ class ProjectExtractor:
             for item, a, b in self._enumeration(text, self._clause_start(text, s, m.start()), m.start()):
                 yield item, a, b, category
         for m in _finditer(self.named_rx, text, s, e, self.named_anchor, named_at) if named_at != [] else ():
-            got = self._grow_left(text, s, m.start(), m.end())
-            if got is None:
+            name, a, triggered = self._grow_left(text, s, m.start(), m.end())
+            chained = a > s and text[a - 1] == "、"  # a chain of named items: A、B项目、C项目建设
+            if not triggered and chained:
+                # 加快推进A项目、B项目和C项目建设: the verb before the first item introduces all
+                triggered = self._chain_introduced(text, s, a)
+            if not triggered:
                 continue
-            name, a = got
-            if not self._acceptable(name, enumerated=False, suffix=m.group("suffix")):
-                continue
-            yield name, a, m.end(), None
-            if a > s and text[a - 1] == "、":  # a chain of named items: A、B项目、C项目建设
+            accepted = False
+            # (a phrase marker across the joiner, 人才工程和重大项目…, keeps the phrase whole)
+            for part, pa in self.words.split_joined(name, a) if not self.words.marker.search(name) else [(name, a)]:
+                if self._acceptable(part, enumerated=False, suffix=part[-2:]):
+                    accepted = True
+                    yield part, pa, pa + len(part), None
+            if accepted and chained:
                 yield from self._chain(text, s, a, m.end())
 
     def _clause_start(self, text: str, floor: int, pos: int) -> int:
@@ -259,13 +312,13 @@ class ProjectExtractor:
             j -= 1
         return j
 
-    def _grow_left(self, text: str, floor: int, suffix_at: int, end: int) -> tuple[str, int] | None:
+    def _grow_left(self, text: str, floor: int, suffix_at: int, end: int) -> tuple[str, int, bool]:
         """The name ending at ``end``: grown left to a stop character, then cut after the trigger
-        verb that introduces it. Without such a verb (or a quoted name) there is no project."""
+        verb that introduces it; and whether something says it is a project (such a verb, a
+        trigger after it, or quotes around it)."""
         w = self.words
         limit = max(floor, suffix_at - _WINDOW)
-        stop = w.last_stop.search(text, limit, suffix_at)
-        j = stop.end() if stop else limit
+        j = w.last_stop_before(text, limit, suffix_at)
         grown = text[j:end]
         name, a = w.after_inner(grown, j, keep=(end - suffix_at) + 2)
         triggered = a > j
@@ -275,16 +328,33 @@ class ProjectExtractor:
             triggered = bool(w.right.match(text, end)) and len(name) - (end - suffix_at) >= 4
         quoted = suffix_at > a + 1 and text[suffix_at - 1] in "”\""
         quote = max(name.find("“"), name.find('"'))
-        if quoted and quote > 0 and w.marker.search(name, 0, quote):
-            name, a, triggered = name[quote:], a + quote, True
+        if quoted and quote > 0 and (w.marker.search(name, 0, quote) or w.function_words_only(name[:quote])):
+            name, a, triggered = name[quote:], a + quote, True  # 在“东数西算”工程带动下
         elif quoted and quote == 0:
             triggered = True
-        return (name, a) if triggered else None
+        return name, a, triggered
+
+    def _chain_introduced(self, text: str, floor: int, item_start: int) -> bool:
+        """Does a trigger verb introduce the first item of the chain ``…、`` that ends before
+        ``item_start`` (加快推进A项目、B项目)?"""
+        cs = self._clause_start(text, floor, item_start)
+        first = text.find("、", cs, item_start)
+        if first < 0:
+            return False
+        head = text[cs:first]
+        if self.words.after_inner(head, cs, keep=2)[1] == cs and not self.words.strip_left(head, cs)[2]:
+            return False  # no verb before the first item
+        return self._mostly_named(self._enumeration(text, cs, item_start))
+
+    @staticmethod
+    def _mostly_named(items: list[tuple[str, int, int]]) -> bool:
+        """Are most of a chain's items (and the named item after them) named projects?"""
+        suffixed = sum(1 for t, _, _ in items if t.endswith(("项目", "工程"))) + 1
+        return suffixed * 2 > len(items) + 1
 
     def _chain(self, text: str, floor: int, first_end: int, last_end: int) -> Iterator[tuple[str, int, int, str | None]]:
         items = self._enumeration(text, self._clause_start(text, floor, first_end), first_end)
-        suffixed = sum(1 for t, _, _ in items if t.endswith(("项目", "工程"))) + 1
-        if suffixed * 2 > len(items) + 1:  # most of the chain are named projects
+        if self._mostly_named(items):
             for item, a, b in items:
                 yield item, a, b, None
 
@@ -295,8 +365,9 @@ class ProjectExtractor:
             if k == 0:
                 item, a = self.words.after_inner(item, a, keep=2)
                 item, a, _ = self.words.strip_left(item, a)
-            if self._acceptable(item, enumerated=True):
-                out.append((item, a, b))
+            for part, pa in self.words.split_joined(item, a):  # …、C项目和D项目
+                if self._acceptable(part, enumerated=True):
+                    out.append((part, pa, pa + len(part)))
         return out
 
     def _acceptable(self, name: str, enumerated: bool, suffix: str = "") -> bool:
@@ -309,6 +380,11 @@ class ProjectExtractor:
         if name.count("“") != name.count("”") or w.count_prefix.match(name):
             return False
         core = core.strip("“”\"")
+        level = w.level.match(core) if w.level is not None else None
+        if level is not None and level.end() < len(core):  # 市重点建设项目: a level and a generic head
+            bare = core[level.end():]
+            if bare in w.generic or bare + suffix in w.generic_heads:
+                return False
         if not enumerated and (len(core) < 2 or core in w.generic or core.endswith(w.generic_endings)):
             return False
         if enumerated and (core in w.generic or name in w.generic_heads):
