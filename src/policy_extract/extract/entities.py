@@ -795,10 +795,12 @@ class EntityExtractor:
         # a city or province before the name proper: 广州达安基因股份有限公司 -> 达安基因; kept
         # only where four characters or more remain without the legal form (济南移动公司 keeps
         # no 移动公司, 山东高速集团 no 高速集团)
-        for form in [name] + out:
-            k = self._leading_place(form)
-            if k and len(self._without_legal_form(form[k:])) >= 4:
-                out.append(form[k:])
+        k = self._leading_place(name)  # (the other forms begin as the name does)
+        if k:
+            place = name[:k]
+            for form in [name] + out:
+                if form.startswith(place) and len(self._without_legal_form(form[k:])) >= 4:
+                    out.append(form[k:])
         return [x for x in dict.fromkeys(out) if x != name and len(x) >= 2]
 
     def _without_legal_form(self, name: str) -> str:
