@@ -89,6 +89,9 @@ def test_every_normalize_rule_starts_where_the_pass_looks():
         rx = pats.compile_rule(rule)
         for example in rule.examples:
             m = rx.search(example)
+            if rule.data.get("requires"):  # tried wherever it may start, in texts with these
+                assert m and any(c in example for c in rule.data["requires"]), (rule.id, example)
+                continue
             assert m and start.match(example, m.start()), (rule.id, example)
 
 
@@ -111,7 +114,7 @@ def test_rules_searched_one_by_one_find_what_the_joined_pattern_finds():
         texts += rule.examples + rule.counterexamples
     rng = random.Random(7)
     pieces = ["<p>", "</div>", "<!-- x -->", "<script>a</script>", "<%x%>", "&nbsp;", "&#8220;", "<b>",
-              "\n", "\n\n", " ", "\t", "\r\n", "\ufeff", "\u200b", "600807)", "(600519.SH)", "（000977）", "。", "，", "、",
+              "\n", "\n\n", " ", "\t", "\r\n", "\ufeff", "\u200b", "600807)", "(600519.SH)", "（000977）", "hàn", "(gāo xīn)", "。", "，", "、",
               "推进建设项目和发展规划重点任务清单", "要加快建设量子信息实验室,推进新一代光量子计算原型",
               "机项目、", "第一章", "(一)", "a", "<", "&"]
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
@@ -133,3 +136,16 @@ def test_a_bracketed_stock_code_is_removed_and_marked(raw, clean, marks):
     out = NORMALIZE(raw)
     assert out.text == clean
     assert out.marks == marks
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("到2025年，高新区(gāo xīn qū)产值翻番", "到2025年,高新区产值翻番"),
+    ("推进汉hàn峪yù金谷建设", "推进汉峪金谷建设"),
+    ("<p>推进汉<ruby>峪<rt>yù</rt></ruby>金谷建设</p>", "\n推进汉峪金谷建设\n"),
+    ("建设AI产业园和5G基站，打造ICT产业集群", "建设AI产业园和5G基站,打造ICT产业集群"),  # Latin words stay
+    ("高新区(AI)创新中心", "高新区(AI)创新中心"),
+])
+def test_pinyin_put_inside_words_is_removed(raw, clean):
+    """Pinyin a page put into the text (in brackets, between ideographs, or a ruby annotation)
+    is removed; Latin words without tone marks are not pinyin."""
+    assert NORMALIZE(raw).text == clean

@@ -41,6 +41,9 @@ class _Rule(NamedTuple):
     """the characters its matches begin with (None: not known, or too many to look for)"""
     mark: str | None = None
     """recorded in ``Normalized.marks`` where the rule matches (data ``mark``)"""
+    requires: frozenset[str] | None = None
+    """characters one of which every match holds (data ``requires``): a text with none of
+    them is not searched for the rule"""
 
 
 class Normalizer:
@@ -59,19 +62,23 @@ class Normalizer:
             if action not in ("delete", "newline", "unescape"):
                 raise ValueError(f"normalize.yaml rule {rule.id}: unknown action {action!r}")
             compiled = patterns.compile_rule(rule)
-            # each rule becomes one named alternative; its flags are scoped to it
+            # each rule becomes one named alternative; its flags are scoped to it. A rule that
+            # `requires` characters is searched only in a text that holds one, and may start
+            # anywhere (pinyin starts with any letter); every other rule starts at `rule_start`
+            requires = frozenset(rule.data["requires"]) if rule.data.get("requires") else None
             branch = scoped(patterns.expand(rule.pattern), compiled.flags)
-            parts.append(f"(?P<r{len(parts)}>{branch})")
+            parts.append(f"(?P<r{len(parts)}>{'' if requires else lead}{branch})")
             # the rule on its own: its first characters (known when few), and the lead only
             # where they do not already lie among `rule_start`
             first = rule_first_chars(patterns, rule)
             if first is not None and len(first) > _MAX_GATE:
                 first = None
             needs_lead = first is None or (starts_here is not None and not all(map(starts_here.match, first)))
-            own_lead = lead if needs_lead else ""
-            self.rules.append(_Rule(regex.compile(own_lead + branch), action, first, rule.data.get("mark")))
+            own_lead = lead if needs_lead and not requires else ""
+            self.rules.append(_Rule(regex.compile(own_lead + branch), action, first, rule.data.get("mark"),
+                                    requires))
         # all rules as one pattern (the definition of the pass; `_matches` finds the same)
-        self.pattern = regex.compile(lead + "(?:" + "|".join(parts) + ")") if parts else None
+        self.pattern = regex.compile("(?:" + "|".join(parts) + ")") if parts else None
         table = dict(_FULLWIDTH)
         for pair in f.words.get("fold_pairs", []):
             if len(pair) != 2:
@@ -113,7 +120,8 @@ class Normalizer:
             if self.t2s else None
         # texts with none of these need no rule pass (a cheap prefilter; the rules decide)
         self.has_markup = regex.compile(
-            r"[<&\ufeff\u200b\u200c\u200d\u2060\u00ad\r]|[0-9]{6}[)）]|\p{Han}[ \t]*\n[ \t\n]{0,6}\p{Han}")
+            r"[<&\ufeff\u200b\u200c\u200d\u2060\u00ad\r]|[0-9]{6}[)）]|\p{Han}[ \t]*\n[ \t\n]{0,6}\p{Han}"
+            r"|[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]")  # (pinyin)
 
     def __call__(self, text: str) -> Normalized:
         folded, offsets, marks = self._rules(text)
@@ -164,7 +172,16 @@ class Normalizer:
         pattern's next match is the leftmost of the rules' next matches (the first rule at
         one position), each searched again from where the last match ended when it began
         before. None when a rule matches the empty string (there finditer steps on its own way)."""
-        rules = [r for r in self.rules if r.first is None or any(c in text for c in r.first)]
+        held: dict[frozenset[str], bool] = {}  # (rules that require the same characters: one look)
+
+        def holds(chars: frozenset[str]) -> bool:
+            found = held.get(chars)
+            if found is None:  # (a `in` per character: faster than a search for a character class)
+                found = held[chars] = any(c in text for c in chars)
+            return found
+
+        rules = [r for r in self.rules if (r.first is None or any(c in text for c in r.first))
+                 and (r.requires is None or holds(r.requires))]
         never = len(text) + 1
         ahead = [r.rx.search(text) for r in rules]  # each rule's next match
         starts = [never if m is None else m.start() for m in ahead]
