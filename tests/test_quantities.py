@@ -43,6 +43,9 @@ def test_the_issue_sentence_gives_both_targets():
     ("到2025年，单位地区生产总值能耗下降13.5%。", "单位地区生产总值能耗", 13.5, "%", "growth_rate", "eq"),
     ("到2026年，新增城镇就业人数突破6万人。", "新增城镇就业人数", 6, "万人", "count", "ge"),
     ("到2030年，打造两千亿级新能源汽车产业集群。", "新能源汽车产业集群规模", 2000, "亿元", "level", "ge"),
+    # a share keeps its 比重 / 比例 (the 比 of them is no comparison)
+    ("到2025年，研发经费投入占地区生产总值比重达到3%。", "研发经费投入占地区生产总值比重", 3, "%", "share", "eq"),
+    ("到2027年，城镇绿色建筑占新建建筑比例达到100%。", "城镇绿色建筑占新建建筑比例", 100, "%", "share", "eq"),
 ])
 def test_targets(sentence, indicator, value, unit, kind, qualifier):
     r = one(sentence, field="targets")
