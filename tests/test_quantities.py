@@ -62,6 +62,23 @@ def test_statistics(sentence, indicator, value, unit, kind):
     assert (r.indicator, r.value, r.unit, r.kind) == (indicator, value, unit, kind)
 
 
+@pytest.mark.parametrize("sentence,year", [
+    ("过去一年，全市地区生产总值增长5.2%。", 2023),         # a 政府工作报告 of early 2024 reviews 2023
+    ("刚刚过去的一年，全区完成固定资产投资520亿元。", 2023),
+    ("去年外贸进出口总额增长了12.3%。", 2023),
+    ("2023年全市实现地区生产总值5600.5亿元。", 2023),
+])
+def test_the_year_a_statistic_describes(sentence, year):
+    assert one(sentence, doc_date=dt.date(2024, 2, 1), field="statistics").year == year
+
+
+def test_an_amount_that_classes_the_counted_projects_is_no_quantity():
+    doc = policy_extract.extract("全年引进亿元以上项目156个，其中10亿元以上项目28个。",
+                                 doc_date=dt.date(2024, 2, 1))
+    got = [(r.indicator, r.value, r.unit) for r in doc.statistics]
+    assert got == [("亿元以上项目", 156, "个"), ("10亿元以上项目", 28, "个")]
+
+
 def test_an_omitted_subject_is_the_previous_indicator():
     doc = policy_extract.extract("到2025年，进出口总额预期年增长12%，达到1500亿元。")
     got = [(t.indicator, t.value, t.kind) for t in doc.targets]
