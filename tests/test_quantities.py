@@ -79,6 +79,15 @@ def test_an_amount_that_classes_the_counted_projects_is_no_quantity():
     assert got == [("亿元以上项目", 156, "个"), ("10亿元以上项目", 28, "个")]
 
 
+@pytest.mark.parametrize("sentence,indicator", [
+    ("新增国家级专精特新“小巨人”企业12家，总数达到45家。", "国家级专精特新“小巨人”企业总数"),
+    ("全年新认定高新技术企业320家，总数突破2000家。", "高新技术企业总数"),
+])
+def test_a_bare_measure_is_of_the_thing_before_it(sentence, indicator):
+    doc = policy_extract.extract(sentence, doc_date=dt.date(2024, 2, 1))
+    assert doc.statistics[-1].indicator == indicator
+
+
 def test_an_omitted_subject_is_the_previous_indicator():
     doc = policy_extract.extract("到2025年，进出口总额预期年增长12%，达到1500亿元。")
     got = [(t.indicator, t.value, t.kind) for t in doc.targets]

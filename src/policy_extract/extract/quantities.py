@@ -189,6 +189,8 @@ class QuantityReader:
         self.rank_verbs = sorted(w("rank_verbs"), key=len, reverse=True)
         self.rank_scopes = set(w("rank_scopes"))
         self.measure_subjects = set(w("measure_subjects"))
+        self.bare_measures = set(w("bare_measures"))
+        self.increment_leads = tuple(sorted(w("increment_leads"), key=len, reverse=True))
         self.descriptive = tuple(sorted(w("descriptive_measures"), key=len, reverse=True))
         self._decision = regex.compile("(?:" + alt(w("decision_verbs")) + ")了?[^。！？!?]{0,60}(?:"
                                        + alt(w("decision_objects")) + ")")
@@ -388,6 +390,10 @@ class QuantityReader:
                     ind_start = q_start
             if not indicator and previous:
                 indicator = previous
+        if indicator in self.bare_measures and previous and previous not in self.bare_measures:
+            # 新增X企业12家，总数达到45家 -> X企业总数
+            thing = previous[len(next((w for w in self.increment_leads if previous.startswith(w)), "")):]
+            indicator = (thing or previous) + indicator
         start = ind_start if ind_start is not None else q_start
         if ind_span is not None and text[ind_span[0]:ind_span[1]] != indicator:
             ind_span = None
