@@ -88,6 +88,21 @@ def test_a_bare_measure_is_of_the_thing_before_it(sentence, indicator):
     assert doc.statistics[-1].indicator == indicator
 
 
+@pytest.mark.parametrize("sentence,expected", [
+    # (indicator, value, year, baseline_value, baseline_year) of each statistic
+    ("从2015年至今，医疗机构数从118所增至280所。",
+     [("医疗机构数", 118, 2015, None, None), ("医疗机构数", 280, 2024, 118, 2015)]),
+    ("2018年以来，高新技术企业由420家增加到1300家。",
+     [("高新技术企业", 420, 2018, None, None), ("高新技术企业", 1300, 2024, 420, 2018)]),
+    ("地区生产总值由2015年的610亿元增加到2020年的1291.5亿元。",
+     [("地区生产总值", 610, 2015, None, None), ("地区生产总值", 1291.5, 2020, 610, 2015)]),
+])
+def test_a_figure_grown_from_an_earlier_one_has_that_baseline_and_its_year(sentence, expected):
+    doc = policy_extract.extract(sentence, doc_date=dt.date(2024, 2, 1))
+    got = [(r.indicator, r.value, r.year, r.baseline_value, r.baseline_year) for r in doc.statistics]
+    assert got == expected
+
+
 def test_an_omitted_subject_is_the_previous_indicator():
     doc = policy_extract.extract("到2025年，进出口总额预期年增长12%，达到1500亿元。")
     got = [(t.indicator, t.value, t.kind) for t in doc.targets]

@@ -43,7 +43,7 @@ _MEASURE_TAIL = regex.compile(r"(?:占[^占]{1,12}比重|[^排]{0,12}排名)$")
 _HAN2 = regex.compile(r"\p{Han}{2}")
 _WORDLIKE = regex.compile(r"\p{Han}{2}|[A-Z]{2,}")
 _FROM_TAIL = regex.compile(r"[由从](?:[^，,。；]{0,12})$")
-_TO_TAIL = regex.compile(r"(?:到|至|为)$")
+_TO_TAIL = regex.compile(r"(?:到|至|为)(?:(?:19|20)[0-9]{2}年(?:底|末)?的?)?$")  # (增加到2020年的)
 _PLAN_PAREN = regex.compile(r"(?:规划|计划|方案|纲要|意见|办法)[(（]$")
 _SHORT_SENTENCE = regex.compile(r"[^，,；;。\n]{0,30}。")
 _COLON_LIST = regex.compile(r"[:：][^。！？!?\n]{0,400}$")
@@ -481,6 +481,8 @@ class QuantityReader:
             if _FROM_TAIL.search(lead) and _TO_TAIL.search(between) \
                     and (a.q.base_unit == b.q.base_unit):
                 b.baseline = a
+                if b.start >= a.q.end:  # what b read as its indicator is the verb between them
+                    b.indicator, b.ind_span = None, None
                 b.indicator = b.indicator or a.indicator
                 a.indicator = a.indicator or b.indicator
 
@@ -553,6 +555,18 @@ class _Context:
         self._para_fallback = _UNSET
         self._titled: dict[int, bool] = {}  # does time i name a document (in this sentence)
         self.previous_reading: _Reading | None = None
+        self.look_back_after: tuple[str, ...] = ()  # set by the extractor (time.yaml)
+
+    def look_back_start(self, pos: int, after: tuple[str, ...]):
+        """The time before ``pos`` in the sentence that opens a look back (从2015年至今, 2015年以来),
+        or None."""
+        i = bisect.bisect_left(self.starts, pos) - 1
+        while i >= 0 and self.times[i].start >= self.ss:
+            t = self.times[i]
+            if t.end <= pos and self.text.startswith(after, t.end):
+                return t
+            i -= 1
+        return None
 
     def sentence(self, ss: int, se: int) -> None:
         self.ss, self.se = ss, se
@@ -605,6 +619,11 @@ class _Context:
             if first and r.q.start - t.end <= 2 and not lead.endswith(_COMPARISON_LEADS):
                 return t  # 由“十二五”末的9.8%: the number stated for that time
             first = False
+            if self.look_back_after and self.doc_year is not None and t.due_year is not None \
+                    and t.due_year < self.doc_year and text.startswith(self.look_back_after, t.end):
+                # 2018年以来，…增加到1300家 in a document of 2024: the figure is of the document's
+                # time; the look back only says where it started (without a date, it is the year)
+                continue
             if not lead.endswith(_COMPARISON_LEADS + ("由", "从")) and lead not in _COMPARISON_YU:
                 return t
         if not first:
@@ -741,6 +760,8 @@ class QuantityExtractor:
 
     def __init__(self, patterns: PatternSet) -> None:
         self.reader = QuantityReader(patterns)
+        # a time followed by one of these opens a look back (2015年至今, “十三五”以来)
+        self.look_back_after = tuple(patterns.words("time", "retrospective_after"))
         finder = self.reader.finder
         self._table_units = TableUnits({u: str(info.get("kind")) for u, info in finder.unit_info.items()},
                                        finder.magnitudes)
@@ -751,6 +772,7 @@ class QuantityExtractor:
         if doc.time_expressions is None:  # the deadlines extractor is switched off
             doc.time_expressions = find_time_expressions(doc)
         ctx = _Context(doc, self.reader.imperative)
+        ctx.look_back_after = self.look_back_after
         text = doc.text
         mentions = self.reader.finder.find(text)
         starts = [q.start for q in mentions]
@@ -876,6 +898,12 @@ class QuantityExtractor:
             if year is None:
                 year = ctx.doc_year if ctx.doc_year is not None else ctx.dominant
         r.year = year
+        base = r.baseline
+        if base is not None and not r.is_target and not base.is_target:
+            # 从2015年至今，医疗机构数从118所增至280所: the figure it grew from is the look back's start
+            t = ctx.look_back_start(base.q.start, self.look_back_after)
+            if t is not None and t.due_year is not None and (year is None or t.due_year < year):
+                base.year = t.due_year
 
     def _future(self, ctx: "_Context", imperative: bool, start: int, end: int) -> bool:
         """Does the sentence set goals, or a cue word of the future (将, 力争, 到20…) stand in
@@ -936,6 +964,8 @@ class QuantityExtractor:
         }
         if r.baseline is not None:
             fields["baseline_value"] = to_float(r.baseline.q.value)
+            if r.baseline.year is not None and r.baseline.year != year and 1900 <= r.baseline.year <= 2100:
+                fields["baseline_year"] = r.baseline.year
         if r.is_target:
             fields["deadline"] = r.deadline
         return fields
