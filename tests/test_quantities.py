@@ -103,6 +103,18 @@ def test_a_figure_grown_from_an_earlier_one_has_that_baseline_and_its_year(sente
     assert got == expected
 
 
+@pytest.mark.parametrize("sentence,indicator", [
+    # a circumstance between the subject and its verb, even with a 、 inside it
+    ("装备制造产业在山推、小松两大龙头带动下增长32%。", "装备制造产业"),
+    ("全区出口在海外订单拉动下增长18%。", "出口"),
+    # 各级各类 / 各类 in front are no part of what is counted
+    ("中心区现有各级各类金融机构700余家。", "金融机构"),
+])
+def test_what_stands_between_a_subject_and_its_number(sentence, indicator):
+    doc = policy_extract.extract(sentence, doc_date=dt.date(2024, 2, 1))
+    assert [r.indicator for r in doc.statistics] == [indicator]
+
+
 def test_an_omitted_subject_is_the_previous_indicator():
     doc = policy_extract.extract("到2025年，进出口总额预期年增长12%，达到1500亿元。")
     got = [(t.indicator, t.value, t.kind) for t in doc.targets]

@@ -155,6 +155,7 @@ class QuantityReader:
         self.base_heading = rules["base_heading"]
         self._rx_time_prefix = faster(rules["time_prefix"])
         self._rx_comparison_tail = faster(rules["comparison_tail"])
+        self._rx_adverbial = faster(rules["adverbial"])
         self._rx_scale_goal_tail = rules["scale_goal_tail"]
         self._rx_scale_move_tail = rules["scale_move_tail"]
         self._rx_share_scope_head = rules["share_scope_head"]
@@ -275,7 +276,8 @@ class QuantityReader:
         # unless the items share one verb (A、B均达到 …: see _coordinate)
         k = text.rfind("、", left, q_start)
         if k >= 0 and _HAN.search(text, k + 1, q_start) \
-                and not self._coordination.search(text, k, q_start):
+                and not self._coordination.search(text, k, q_start) \
+                and not any(m.start() < k < m.end() for m in self._rx_adverbial.finditer(text, left, q_start)):
             seg_start = k + 1
         qualifier, kind, growth = "eq", hint or "level", False
         body = text[seg_start:q_start].rstrip(_LEAD_PUNCT)
@@ -433,6 +435,10 @@ class QuantityReader:
         cmp = self._rx_comparison_tail.search(body, s, e)
         if cmp and cmp.start() > s + 1:
             e = cmp.start()  # 产业规模较2023年(翻一番): the comparison base is not the indicator
+        if body[e - 1:e] == "下":  # 装备制造产业在…带动下(增长32%): the circumstance is no indicator
+            adv = next((m for m in self._rx_adverbial.finditer(body, s, e) if m.end() == e), None)
+            if adv and adv.start() > s + 1:
+                e = adv.start()
         changed = True
         while changed and s < e:
             changed = False
@@ -462,8 +468,7 @@ class QuantityReader:
                 if not m or m.end() == s:
                     break
                 s = m.end()
-            while s < e and body[s] in _LEAD_PUNCT:
-                s += 1
+            s = max(s, self._lead.match(body, s, e).end())  # 现有|各级各类|金融机构: the front again
             text = body[s:e]
         if len(text) > 30:
             s = e - 30
