@@ -109,6 +109,8 @@ def test_a_figure_grown_from_an_earlier_one_has_that_baseline_and_its_year(sente
     ("全区出口在海外订单拉动下增长18%。", "出口"),
     # 各级各类 / 各类 in front are no part of what is counted
     ("中心区现有各级各类金融机构700余家。", "金融机构"),
+    # a quote opened before the indicator and closed inside it stays whole
+    ("“四新”经济增加值占GDP比重42.9%。", "“四新”经济增加值占GDP比重"),
 ])
 def test_what_stands_between_a_subject_and_its_number(sentence, indicator):
     doc = policy_extract.extract(sentence, doc_date=dt.date(2024, 2, 1))

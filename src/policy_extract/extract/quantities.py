@@ -474,6 +474,11 @@ class QuantityReader:
             s = e - 30
             text = body[s:e]
         text = text.strip(_LEAD_PUNCT)
+        if text.count("”") > text.count("“"):
+            # a quote opened before the indicator and closed in it is part of it (“四新”经济增加值)
+            a = body.find(text, s, e)
+            if a > 0 and body[a - 1] == "“":
+                text, s = "“" + text, a - 1
         if not text or text in self.not_indicators or not _WORDLIKE.search(text):
             return None, None
         return text, base + s
