@@ -54,6 +54,8 @@ def forms(text: str, label: str) -> set[str]:
     ("打造光谷创新谷片区。", {"光谷创新谷片区", "创新谷"}),
     # traditional script, kept as written
     ("重慶兩江新區今年新增企業。", {"重慶兩江新區"}),
+    # a gazetteer name where the segmenter tags its distinctive part as a common word (雄安: a)
+    ("雄安新区建设加快推进。", {"雄安新区"}),
 ])
 def test_park_boundaries(sentence, expected):
     assert forms(sentence, "park") == expected
