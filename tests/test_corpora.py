@@ -16,7 +16,7 @@ from conftest import PROJECT_CORPORA, SHARED_DEV, corpus_docs, gold_date
 # per-field F1 on ../shared/corpora/dev; raise these as extraction improves, never lower them
 DEV_FLOORS = {
     "targets": 0.90,
-    "statistics": 0.85,
+    "statistics": 0.88,
     "projects": 0.97,
     "parks": 0.86,
     "enterprises": 0.85,
