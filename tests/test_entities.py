@@ -348,6 +348,8 @@ def test_name_run_start_is_the_reverse_regex_run(text, limit, end):
     ("港股方面，腾讯控股(00700.HK)股价上涨。", {"腾讯控股"}),
     # a count closing an enumeration's last item is no part of the name
     ("中国移动、中国联通、中国电信三大运营商等企业相继落户。", {"中国移动", "中国联通", "中国电信"}),
+    # 车企 / 药企 / 房企 close an enumeration of companies as 企业 does
+    ("华擎、星驰、风行等车企加快布局。", {"华擎", "星驰", "风行"}),
 ])
 def test_enterprises_named_by_their_context(sentence, expected):
     assert forms(sentence, "enterprise") == expected
@@ -361,3 +363,17 @@ def test_a_city_before_a_company_name_is_dropped_in_its_short_form():
     ents = {e.text: set(e.aliases) for e in PIPE(text).entities if e.label == "enterprise"}
     assert ents["广州启明基因股份有限公司"] >= {"启明基因"}
     assert not any("移动公司" in aliases for aliases in ents.values())
+
+
+@pytest.mark.parametrize("text, full, alias, mentions", [
+    ("浙江星河控股集团有限公司（以下简称“星河集团”）在西安建设基地。星河集团表示，项目年内开工。",
+     "浙江星河控股集团有限公司", "星河集团", 3),
+    ("合肥高新技术产业开发区管理委员会（简称：管委会）印发通知。管委会将加强服务。",
+     "合肥高新技术产业开发区管理委员会", "管委会", 3),
+])
+def test_a_declared_short_name_is_a_form_of_the_full_name(text, full, alias, mentions):
+    """X（以下简称“Y”）: Y's mentions belong to X, whatever Y's own words would make of it."""
+    (entity,) = [e for e in PIPE(text).entities if e.text == full]
+    assert alias in entity.aliases
+    assert len(entity.mentions) == mentions
+    assert not any(e.text == alias for e in PIPE(text).entities)

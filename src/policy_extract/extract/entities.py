@@ -450,6 +450,9 @@ class EntityExtractor:
         self.zone_end = _Endings(patterns.words("entities/parks", "place_suffixes"))
         self.zone_lead = regex.compile(
             f"^[\\p{{Han}}]{{2,10}}?(?:{_alt(patterns, patterns.words('entities/parks', 'place_suffixes'))})")
+        alias_rules = {r.id: patterns.compile_rule(r) for r in patterns.rules("entities/aliases")} \
+            if "entities/aliases" in patterns.files else {}
+        self.declared_alias = alias_rules.get("declared_short_name")
         self._segment = None  # set per document in merge_candidates (the pipeline's segmenter)
         self._gaz_forms: dict[str, str] | None = None
         self._constant_ac = None  # suffixes and gazetteer forms (built on first use)
@@ -851,6 +854,17 @@ class EntityExtractor:
         for form, label in list(label_of.items()):
             for short in self.short_forms_of(form, label):
                 derived.setdefault(short, label)
+        # 浙江吉利控股集团有限公司（以下简称“吉利集团”）: the declared form is one of the full name's
+        declared: dict[str, str] = {}
+        if self.declared_alias is not None:
+            text = doc.text
+            for c in cands:
+                if text[c.end:c.end + 1] in "(（":
+                    m = self.declared_alias.match(text, c.end, min(len(text), c.end + 30))
+                    if m is not None and m.group("alias") != c.text:
+                        declared.setdefault(m.group("alias"), c.text)
+                        derived.setdefault(m.group("alias"), c.label)
+        doc.meta["_entity_declared"] = declared
         gaz = self._gazetteer_forms()
         hits = self._gazetteer_hits(doc) + self._scan(
             doc.text, {f: None for f in (*derived, *label_of) if f not in gaz})
@@ -940,16 +954,17 @@ class EntityExtractor:
         seen: set[tuple[int, int, str]] = set()
         keys = self._keys
         no_segmenter = self._segment is None
+        declared = doc.meta.get("_entity_declared") or {}
         for c in sorted(found, key=lambda c: (c.start, -c.end)):
             text, label, start, end = c
             place = (start, end, label)
             if place in seen:
                 continue
             seen.add(place)
-            form = (text, label, no_segmenter)
+            form = (declared.get(text, text), label, no_segmenter)  # a declared short name: its full name's
             key = keys.get(form)
             if key is None:
-                key = keys.keep(form, self._key(text, label))
+                key = keys.keep(form, self._key(form[0], label))
             groups.setdefault(key, []).append(c)
         fields: list[dict] = []
         source = doc.source
