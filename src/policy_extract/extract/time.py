@@ -179,6 +179,7 @@ class TimeGrammar:
             return tuple(sorted(words.get(key, []), key=len, reverse=True))
 
         self.rel_years = _pairs(words.get("relative_years", []), int, "relative_years")
+        self.named_years = _pairs(words.get("named_years", []), int, "named_years")
         self.year_parts = _pairs(words.get("year_parts", []), _bounds, "year_parts")
         self.month_parts = _pairs(words.get("month_parts", []), _bounds, "month_parts")
         self.plan_suffixes = _pairs(words.get("plan_suffixes", []), str, "plan_suffixes")
@@ -292,7 +293,7 @@ class TimeGrammar:
     def _calendar(self, g: dict[str, str | None], doc_date: dt.date | None) -> _Range | None:
         offset = 0
         if g.get("y1"):
-            year = _year(g["y1"])
+            year = self.named_years.get(g["y1"]) or _year(g["y1"])
             if year is None:
                 return None
             relative = False
