@@ -75,6 +75,13 @@ def test_the_year_a_statistic_describes(sentence, year):
     assert one(sentence, doc_date=dt.date(2024, 2, 1), field="statistics").year == year
 
 
+def test_a_rank_of_a_measure_is_of_the_thing_measured():
+    doc = policy_extract.extract("全区规模以上工业总产值同比增长12.6%，增速居全市第一。",
+                                 doc_date=dt.date(2024, 2, 1))
+    ranks = [(r.indicator, r.value, r.unit) for r in doc.statistics if r.kind == "rank"]
+    assert ranks == [("规模以上工业总产值增速全市排名", 1, "位")]
+
+
 def test_an_amount_that_classes_the_counted_projects_is_no_quantity():
     doc = policy_extract.extract("全年引进亿元以上项目156个，其中10亿元以上项目28个。",
                                  doc_date=dt.date(2024, 2, 1))

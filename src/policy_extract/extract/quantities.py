@@ -421,6 +421,8 @@ class QuantityReader:
         if subject:  # 具体标准就是在全国评价中(进入前十位): the ranking is the one 在…中
             subject = _UP_TO_IN.sub("", subject)
             subject = _IN_TAIL.sub("", subject)
+        elif subject_part.strip(_LEAD_PUNCT) in self.measure_subjects:
+            subject = subject_part.strip(_LEAD_PUNCT)  # 增速居全市第一: no indicator alone, a measure
         base = _MEASURE_TAIL.sub("", previous or "")
         if subject in self.measure_subjects and base:
             subject = base + subject  # 占比均居全省开发区首位: the share of the thing before
