@@ -68,6 +68,7 @@ def test_statistics(sentence, indicator, value, unit, kind):
     ("过去一年，全市地区生产总值增长5.2%。", 2023),         # a 政府工作报告 of early 2024 reviews 2023
     ("刚刚过去的一年，全区完成固定资产投资520亿元。", 2023),
     ("过去五年，全市地区生产总值年均增长6.5%。", 2023),  # the years reviewed end then
+    ("2023年以来，全区新增企业500家。", 2023),          # since last year: that year's figure
     ("去年外贸进出口总额增长了12.3%。", 2023),
     ("2023年全市实现地区生产总值5600.5亿元。", 2023),
 ])

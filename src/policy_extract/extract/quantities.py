@@ -632,9 +632,10 @@ class _Context:
                 return t  # 由“十二五”末的9.8%: the number stated for that time
             first = False
             if self.look_back_after and self.doc_year is not None and t.due_year is not None \
-                    and t.due_year < self.doc_year and text.startswith(self.look_back_after, t.end):
+                    and t.due_year < self.doc_year - 1 and text.startswith(self.look_back_after, t.end):
                 # 2018年以来，…增加到1300家 in a document of 2024: the figure is of the document's
-                # time; the look back only says where it started (without a date, it is the year)
+                # time; the look back only says where it started (without a date, or since the
+                # year before the document's, the figure is that year's)
                 continue
             if not lead.endswith(_COMPARISON_LEADS + ("由", "从")) and lead not in _COMPARISON_YU:
                 return t
