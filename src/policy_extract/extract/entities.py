@@ -85,6 +85,11 @@ def _is_name_char(ch: str) -> bool:
     return ok
 
 
+# the rules of enterprises.yaml that the extractor reads by name (context_candidates and
+# _company_items); every other rule of parks.yaml and enterprises.yaml is a shape rule
+_CONTEXT_RULES = frozenset({"enumeration", "enumeration_after", "described_subject", "stock_code", "count_tail"})
+
+
 class Candidate(NamedTuple):
     text: str
     label: str
@@ -271,11 +276,13 @@ class Boundaries:
                                                           suffix_end, bracket) - run)
         return run + hit
 
-    def _name_run_start(self, text: str, limit: int, end: int) -> int:
+    def _name_run_start(self, text: str, limit: int, end: int, brackets: bool = False) -> int:
         """Where the run of name characters without a stop character that ends at ``end``
-        begins, read leftwards, not before ``limit``."""
+        begins, read leftwards, not before ``limit``; with ``brackets``, it does not reach over
+        an opening bracket it has not seen closed."""
         stop_chars = self.stop_chars
         j = end
+        depth = 0
         while j > limit:
             ch = text[j - 1]
             ok = _NAME_CHARS.get(ch)
@@ -283,6 +290,13 @@ class Boundaries:
                 ok = _is_name_char(ch)
             if not ok or ch in stop_chars:
                 break
+            if brackets:
+                if ch in ")）":
+                    depth += 1
+                elif ch in "(（":
+                    if depth == 0:
+                        break
+                    depth -= 1
             j -= 1
         return j
 
@@ -291,23 +305,7 @@ class Boundaries:
         """:meth:`name_start` for the window from ``limit``; without a bracket the window is
         the run of name characters and starts the prefix (what the loop below finds)."""
         text = doc.text
-        j = suffix_start if bracket else limit
-        depth = 0
-        stop_chars = self.stop_chars
-        while j > limit:
-            ch = text[j - 1]
-            ok = _NAME_CHARS.get(ch)
-            if ok is None:
-                ok = _is_name_char(ch)
-            if not ok or ch in stop_chars:
-                break
-            if ch in ")）":
-                depth += 1
-            elif ch in "(（":
-                if depth == 0:
-                    break
-                depth -= 1
-            j -= 1
+        j = self._name_run_start(text, limit, suffix_start, brackets=True) if bracket else limit
         prefix = text[j:suffix_start]
         # the end of the last trigger in the prefix
         last = _last_end(self.multi_company_ac if company else self.multi_ac, prefix)
@@ -415,8 +413,7 @@ class EntityExtractor:
         self.shape_rules = [(patterns.compile_rule(r), lab, _automaton(r.data.get("requires") or []))
                             for lab in ("park", "enterprise")
                             for r in patterns.rules("entities/" + _FILES[lab])
-                            if r.id not in ("enumeration", "enumeration_after", "described_subject", "stock_code",
-                                            "count_tail")]
+                            if r.id not in _CONTEXT_RULES]
         ew = lambda key: patterns.words("entities/enterprises", key)  # noqa: E731
         erules = {r.id: patterns.compile_rule(r) for r in patterns.rules("entities/enterprises")}
         self.enum_rx = erules["enumeration"]
