@@ -122,7 +122,7 @@ _GROWTH_PARTICLES = "了到至"
 
 
 _FASTER = ("future_cue", "past_cue", "_rx_time_prefix", "_cut_any", "_decision_before", "_rx_comparison_tail",
-           "_coordination", "_lead")
+           "_coordination", "_lead", "_rx_adverbial")
 """the reader's patterns run on ``re`` when it reads them (the tests compare both engines)"""
 
 
@@ -540,7 +540,7 @@ _COMPARISON_YU = ("高于", "低于", "多于", "少于", "大于", "小于", "�
 class _Context:
     """What the tense and year decisions look up, indexed once per document."""
 
-    def __init__(self, doc: Doc, imperative: regex.Pattern) -> None:
+    def __init__(self, doc: Doc, imperative: regex.Pattern, look_back_after: tuple[str, ...] = ()) -> None:
         self.doc = doc
         self.reader_imperative = imperative
         self._imperative: bool | None = None
@@ -567,7 +567,7 @@ class _Context:
         self._para_fallback = _UNSET
         self._titled: dict[int, bool] = {}  # does time i name a document (in this sentence)
         self.previous_reading: _Reading | None = None
-        self.look_back_after: tuple[str, ...] = ()  # set by the extractor (time.yaml)
+        self.look_back_after = look_back_after  # after a time, these open a look back (time.yaml)
 
     def look_back_start(self, pos: int, after: tuple[str, ...]):
         """The time before ``pos`` in the sentence that opens a look back (从2015年至今, 2015年以来),
@@ -784,8 +784,7 @@ class QuantityExtractor:
         statistics = doc.records.setdefault("statistics", [])
         if doc.time_expressions is None:  # the deadlines extractor is switched off
             doc.time_expressions = find_time_expressions(doc)
-        ctx = _Context(doc, self.reader.imperative)
-        ctx.look_back_after = self.look_back_after
+        ctx = _Context(doc, self.reader.imperative, self.look_back_after)
         text = doc.text
         mentions = self.reader.finder.find(text)
         starts = [q.start for q in mentions]
